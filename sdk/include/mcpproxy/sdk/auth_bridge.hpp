@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+
+#include "mcpproxy/sdk/identity.hpp"
+#include "mcpproxy/sdk/request_view.hpp"
+#include "mcpproxy/sdk/visibility.hpp"
+
+namespace mcpproxy::sdk {
+
+enum class AuthOutcome {
+    not_mine,       // this bridge sees no credential of its kind; the next bridge is asked
+    authenticated,  // identity is set
+    rejected,       // a credential of this kind was presented and is not valid
+};
+
+struct AuthResult {
+    AuthOutcome outcome = AuthOutcome::not_mine;
+    Identity identity;
+    // Why a credential was rejected, for the operator's logs and activity log only; never sent to
+    // the client. Short snake_case codes: "unknown_token", "expired", "revoked", ...
+    std::string reason;
+
+    static AuthResult not_mine() { return {}; }
+    static AuthResult reject(std::string why) { return {AuthOutcome::rejected, {}, std::move(why)}; }
+    static AuthResult accept(Identity who) { return {AuthOutcome::authenticated, std::move(who), {}}; }
+};
+
+// Looks at a request and says who sent it. Called concurrently from I/O threads: it must be
+// thread-safe, must not block on the network, and should answer in microseconds.
+class MCPPROXY_SDK_VISIBLE AuthBridge {
+public:
+    virtual ~AuthBridge() = default;
+    virtual AuthResult authenticate(const RequestView& request) = 0;
+    // The WWW-Authenticate value sent with a 401 when this bridge is the listener's first.
+    [[nodiscard]] virtual std::string challenge(const RequestView& request) const { return "Bearer"; }
+};
+
+}  // namespace mcpproxy::sdk

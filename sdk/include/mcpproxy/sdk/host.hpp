@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "mcpproxy/sdk/command.hpp"
+#include "mcpproxy/sdk/http_client.hpp"
+#include "mcpproxy/sdk/logger.hpp"
+#include "mcpproxy/sdk/process.hpp"
+#include "mcpproxy/sdk/visibility.hpp"
+
+namespace mcpproxy::sdk {
+
+// The services the host hands a plugin. The reference stays valid for the plugin's whole life.
+class MCPPROXY_SDK_VISIBLE Host {
+public:
+    virtual ~Host() = default;
+
+    [[nodiscard]] virtual Logger& logger() = 0;  // tagged with the plugin's name
+    // The plugin's own config block as JSON text ("{}" when the config has none).
+    [[nodiscard]] virtual std::string_view config_json() const = 0;
+    // Where the plugin may keep state (created, mode 0700). Secrets go in files of mode 0600.
+    [[nodiscard]] virtual std::string data_dir() const = 0;
+    [[nodiscard]] virtual std::chrono::system_clock::time_point now() const = 0;
+    [[nodiscard]] virtual ProcessSupervisor& processes() = 0;
+    [[nodiscard]] virtual HttpClient& http() = 0;
+    // Adds a CLI subcommand (see command.hpp). Call it from the plugin's constructor.
+    virtual void register_command(CommandSpec command) = 0;
+};
+
+}  // namespace mcpproxy::sdk
