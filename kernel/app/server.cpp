@@ -1,0 +1,119 @@
+#include "kernel/app/server.hpp"
+
+#include <csignal>
+#include <future>
+
+#include "kernel/app/port_file.hpp"
+#include "kernel/health/health_routes.hpp"
+#include "kernel/log/logging.hpp"
+#include "kernel/util/atomic_file.hpp"
+
+namespace mcpproxy::app {
+namespace asio = net::asio;
+
+Server::Server(config::Config config, ServeOptions options)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      log_(log::get("kernel")),
+      readiness_(std::make_shared<health::Readiness>()) {}
+
+Server::~Server() {
+    if (!io_.stopped()) io_.stop();
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
+}
+
+void Server::load_plugins() {
+    plugins::HostServices services;
+    services.data_dir = config_.data_dir;
+    plugins_ = std::make_unique<plugins::PluginRegistry>(
+        plugins::PluginLocator("", config_.plugins_dir), services);
+    for (const auto& p : config_.plugins) {
+        readiness_->expect("plugin:" + p.name);
+        plugins_->load(p.name, p.settings);
+    }
+}
+
+std::shared_ptr<net::RouteTable> Server::main_routes() {
+    auto routes = std::make_shared<net::RouteTable>();
+    routes->add("/healthz", health::healthz_handler(readiness_));
+    routes->add("/readyz", health::readyz_handler(readiness_));
+    return routes;
+}
+
+void Server::bind_listeners() {
+    auto context = std::make_shared<net::ListenerContext>();
+    context->name = "main";
+    context->routes = main_routes();
+    context->limits = config_.limits;
+    context->log = log::get("http");
+    const auto address = util::parse_host_port(config_.listen);
+    auto listener = std::make_shared<net::Listener>(io_, *address, context);
+    readiness_->expect("listener:main");
+    const auto bound = listener->bind();
+    listeners_.push_back(listener);
+    log_->info("listening on {} (listener main)", bound.to_string());
+}
+
+void Server::start() {
+    // Before anything else: a stop signal during start-up must take the graceful path too.
+    signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
+    util::ensure_private_directory(config_.data_dir);
+    for (const auto& w : config_.warnings) log_->warn("config: {}", w);
+    load_plugins();
+    bind_listeners();
+    const unsigned n = options_.threads != 0 ? options_.threads
+                                             : std::max(1U, std::thread::hardware_concurrency());
+    for (auto& l : listeners_) l->start();
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (auto& l : listeners_) readiness_->set_ready("listener:" + l->context()->name);
+    plugins_->start_all();
+    for (const auto& p : plugins_->plugins()) readiness_->set_ready("plugin:" + p.info.name);
+    if (!options_.port_file.empty()) {
+        std::map<std::string, std::string> ports;
+        for (const auto& l : listeners_) ports[l->context()->name] = l->bound_address().to_string();
+        write_port_file(options_.port_file, ports);
+    }
+    log_->info("mcpproxy ready: {} listener(s), {} plugin(s), {} upstream server(s) configured",
+               listeners_.size(), plugins_->plugins().size(), config_.servers.size());
+}
+
+int Server::run() {
+    std::promise<int> stopped;
+    signals_->async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (!ec) stopped.set_value(signal);
+    });
+    const int signal = stopped.get_future().get();
+    log_->info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    shutdown();
+    return 0;
+}
+
+void Server::shutdown() {
+    for (const auto& p : plugins_->plugins()) readiness_->set_not_ready("plugin:" + p.info.name, "stopping");
+    for (auto& l : listeners_) {
+        l->stop_accepting();
+        l->context()->connections.begin_shutdown();
+    }
+    const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_timeout;
+    auto busy = [&] {
+        std::size_t n = 0;
+        for (auto& l : listeners_) n += l->context()->connections.size();
+        return n;
+    };
+    while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (const auto left = busy(); left > 0) {
+        log_->warn("shutdown timeout: closing {} connection(s) still open", left);
+        for (auto& l : listeners_) l->context()->connections.close_all();
+    }
+    plugins_->stop_all();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    log_->info("stopped");
+}
+
+}  // namespace mcpproxy::app

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mcpproxy::config {
+
+enum class UpstreamTransport { stdio, http };
+
+struct UpstreamConfig {
+    std::string name;
+    UpstreamTransport transport = UpstreamTransport::stdio;
+    // stdio
+    std::string command;
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;  // may hold secrets: never logged
+    std::string working_dir;
+    // Streamable HTTP
+    std::string url;
+    std::map<std::string, std::string> headers;  // may hold secrets: never logged
+    bool tls_verify = true;
+    std::string ca_file;
+
+    bool enabled = true;
+    bool quarantined = false;
+    std::optional<std::chrono::milliseconds> timeout;  // per call; falls back to call_tool_timeout
+};
+
+struct ListenerLimits {
+    std::size_t max_header_bytes = 16 * 1024;
+    std::size_t max_body_bytes = 4 * 1024 * 1024;
+    std::chrono::milliseconds header_timeout{10'000};  // whole request head must arrive in this time
+    std::chrono::milliseconds body_timeout{30'000};
+    std::chrono::milliseconds idle_timeout{120'000};  // keep-alive connection with no request
+    std::size_t max_connections = 4096;
+};
+
+struct PluginConfig {
+    std::string name;            // a plugin name or a path to a plugin file
+    nlohmann::json settings = nlohmann::json::object();
+};
+
+enum class RoutingMode { retrieve_tools, direct };
+
+struct Config {
+    std::string source_file;  // empty when no file was read
+    std::string listen = "127.0.0.1:8080";
+    std::string data_dir;  // resolved: absolute
+    std::vector<PluginConfig> plugins;
+    std::string plugins_dir;
+    std::string log_level = "info";
+    std::string log_format = "text";
+    RoutingMode routing_mode = RoutingMode::retrieve_tools;
+    std::size_t retrieve_default_limit = 10;
+    std::chrono::milliseconds call_tool_timeout{60'000};
+    std::chrono::milliseconds shutdown_timeout{10'000};
+    ListenerLimits limits;
+    std::vector<std::string> allowed_origins;
+    std::vector<std::string> trusted_hosts;
+    std::string api_key;  // secret
+    std::vector<UpstreamConfig> servers;
+    std::vector<std::string> warnings;  // non-fatal remarks found while loading
+};
+
+}  // namespace mcpproxy::config

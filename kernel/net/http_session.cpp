@@ -1,0 +1,184 @@
+#include "kernel/net/http_session.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "kernel/net/responses.hpp"
+#include "kernel/util/random.hpp"
+
+namespace mcpproxy::net {
+namespace {
+
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+class TcpExchange final : public HttpExchange {
+public:
+    TcpExchange(beast::tcp_stream& stream, Request request, const ConnectionInfo& connection)
+        : HttpExchange(std::move(request), connection, util::next_request_id()), stream_(stream) {}
+
+    Awaitable<void> respond(Response response) override {
+        response.set("X-Request-Id", request_id_);
+        responded_ = true;
+        keep_alive_ = response.keep_alive();
+        stream_.expires_after(kWriteTimeout);
+        auto [ec, n] = co_await http::async_write(stream_, response, kTuple);
+        bytes_out_ += n;
+        if (ec) broken_ = true;
+    }
+
+    Awaitable<bool> begin_stream(StreamHeader header) override {
+        header.set("X-Request-Id", request_id_);
+        header.chunked(true);
+        responded_ = true;
+        streaming_ = true;
+        http::response_serializer<http::empty_body> serializer{header};
+        stream_.expires_after(kWriteTimeout);
+        auto [ec, n] = co_await http::async_write_header(stream_, serializer, kTuple);
+        bytes_out_ += n;
+        if (ec) broken_ = true;
+        co_return !broken_;
+    }
+
+    Awaitable<bool> write_chunk(std::string_view data) override {
+        if (broken_) co_return false;
+        stream_.expires_after(kWriteTimeout);
+        auto [ec, n] =
+            co_await asio::async_write(stream_, http::make_chunk(asio::buffer(data)), kTuple);
+        bytes_out_ += n;
+        if (ec) broken_ = true;
+        co_return !broken_;
+    }
+
+    Awaitable<void> end_stream() override {
+        if (broken_) co_return;
+        stream_.expires_after(kWriteTimeout);
+        auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk_last(), kTuple);
+        bytes_out_ += n;
+        if (ec) broken_ = true;
+    }
+
+    // Whether the connection can carry another request after this exchange.
+    [[nodiscard]] bool reusable() const { return !broken_ && !streaming_ && keep_alive_; }
+
+private:
+    beast::tcp_stream& stream_;
+    bool streaming_ = false;
+    bool broken_ = false;
+    bool keep_alive_ = false;
+};
+
+// Answers a request the session cannot read to the end, then the connection closes.
+Awaitable<void> reject(beast::tcp_stream& stream, http::status status) {
+    Response res{status, 11};
+    res.keep_alive(false);
+    res.set(http::field::connection, "close");
+    res.set("X-Request-Id", util::next_request_id());
+    res.content_length(0);
+    stream.expires_after(kWriteTimeout);
+    co_await http::async_write(stream, res, kTuple);
+}
+
+std::optional<http::status> status_for_read_error(const beast::error_code& ec, bool got_some) {
+    if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+    if (ec == http::error::body_limit) return http::status::payload_too_large;
+    if (ec == beast::error::timeout) {
+        return got_some ? std::optional(http::status::request_timeout) : std::nullopt;
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        ec == asio::error::bad_descriptor) {
+        return std::nullopt;
+    }
+    return http::status::bad_request;  // malformed request line, header, chunking, ...
+}
+
+Awaitable<void> dispatch(HttpExchange& exchange, const ListenerContext& context) {
+    const Handler* handler = context.routes->find(exchange.path());
+    if (handler == nullptr) {
+        co_await exchange.respond(empty_response(http::status::not_found, exchange.request()));
+        co_return;
+    }
+    try {
+        co_await (*handler)(exchange);
+    } catch (const std::exception& e) {
+        context.log->error("request {} {} failed: {}", exchange.request_id(), exchange.path(),
+                           e.what());
+    }
+    if (!exchange.responded()) {
+        co_await exchange.respond(
+            empty_response(http::status::internal_server_error, exchange.request()));
+    }
+}
+
+}  // namespace
+
+Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
+                                 std::shared_ptr<ListenerContext> context) {
+    ConnectionInfo connection;
+    connection.listener_name = context->name;
+    {
+        beast::error_code ec;
+        const auto remote = stream->socket().remote_endpoint(ec);
+        if (!ec) {
+            connection.peer_address = remote.address().to_string();
+            connection.peer_port = remote.port();
+        }
+    }
+    std::weak_ptr<beast::tcp_stream> weak = stream;
+    auto executor = stream->get_executor();
+    auto entry = context->connections.add([weak, executor] {
+        asio::post(executor, [weak] {
+            if (auto s = weak.lock()) {
+                beast::error_code ignored;
+                s->socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                s->socket().close(ignored);
+            }
+        });
+    });
+    const auto& limits = context->limits;
+    beast::flat_buffer buffer;
+    bool first = true;
+    while (!context->connections.stopping()) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+        parser.body_limit(limits.max_body_bytes);
+        stream->expires_after(first ? limits.header_timeout : limits.idle_timeout);
+        first = false;
+        auto [ec, header_bytes] = co_await http::async_read_header(*stream, buffer, parser, kTuple);
+        (void)header_bytes;
+        if (ec) {
+            if (auto status = status_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
+                co_await reject(*stream, *status);
+            }
+            break;
+        }
+        entry->busy = true;
+        const auto& head = parser.get();
+        if (beast::iequals(head[http::field::expect], "100-continue")) {
+            http::response<http::empty_body> go_on{http::status::continue_, head.version()};
+            stream->expires_after(kWriteTimeout);
+            co_await http::async_write(*stream, go_on, kTuple);
+        }
+        if (!parser.is_done()) {
+            stream->expires_after(limits.body_timeout);
+            auto [body_ec, n] = co_await http::async_read(*stream, buffer, parser, kTuple);
+            if (body_ec) {
+                if (auto status = status_for_read_error(body_ec, true)) {
+                    co_await reject(*stream, *status);
+                }
+                break;
+            }
+        }
+        stream->expires_never();
+        TcpExchange exchange(*stream, parser.release(), connection);
+        co_await dispatch(exchange, *context);
+        entry->busy = false;
+        if (!exchange.reusable()) break;
+    }
+    beast::error_code ignored;
+    stream->socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream->close();
+    context->connections.remove(entry);
+}
+
+}  // namespace mcpproxy::net

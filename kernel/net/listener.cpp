@@ -1,0 +1,87 @@
+#include "kernel/net/listener.hpp"
+
+#include <stdexcept>
+
+namespace mcpproxy::net {
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+Awaitable<void> reject_overloaded(asio::ip::tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Response res{http::status::service_unavailable, 11};
+    res.keep_alive(false);
+    res.set(http::field::retry_after, "1");
+    res.content_length(0);
+    stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream, res, kTuple);
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+}  // namespace
+
+Listener::Listener(asio::io_context& io, util::HostPort address,
+                   std::shared_ptr<ListenerContext> context)
+    : io_(io), requested_(std::move(address)), context_(std::move(context)), acceptor_(io) {}
+
+util::HostPort Listener::bind() {
+    asio::ip::tcp::resolver resolver(io_);
+    beast::error_code ec;
+    const auto results = resolver.resolve(requested_.host, std::to_string(requested_.port),
+                                          asio::ip::resolver_base::passive, ec);
+    if (ec || results.empty()) {
+        throw std::runtime_error("cannot resolve listen address " + requested_.to_string() + ": " +
+                                 ec.message());
+    }
+    const auto endpoint = results.begin()->endpoint();
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + requested_.to_string() + ": " +
+                                 ec.message());
+    }
+    const auto local = acceptor_.local_endpoint();
+    bound_ = util::HostPort{local.address().to_string(), local.port()};
+    return bound_;
+}
+
+void Listener::start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
+
+void Listener::stop_accepting() {
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        beast::error_code ignored;
+        self->acceptor_.close(ignored);
+    });
+}
+
+Awaitable<void> Listener::accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+        if (ec) {
+            context_->log->warn("listener {}: accept failed: {}", context_->name, ec.message());
+            // Out of file descriptors: give connections a moment to close instead of spinning.
+            asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+            co_await pause.async_wait(kTuple);
+            continue;
+        }
+        if (context_->connections.stopping()) break;
+        const auto executor = socket.get_executor();
+        if (context_->connections.size() >= context_->limits.max_connections) {
+            asio::co_spawn(executor, reject_overloaded(std::move(socket)), asio::detached);
+            continue;
+        }
+        beast::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+        asio::co_spawn(executor, run_http_session(std::move(stream), context_), asio::detached);
+    }
+}
+
+}  // namespace mcpproxy::net

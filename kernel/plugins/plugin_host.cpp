@@ -1,0 +1,36 @@
+#include "kernel/plugins/plugin_host.hpp"
+
+#include <stdexcept>
+
+namespace mcpproxy::plugins {
+
+PluginHost::PluginHost(std::string plugin_name, std::string config_json,
+                       const HostServices& services)
+    : plugin_name_(std::move(plugin_name)),
+      config_json_(std::move(config_json)),
+      services_(services),
+      logger_(log::get("plugin:" + plugin_name_)) {}
+
+std::chrono::system_clock::time_point PluginHost::now() const {
+    return std::chrono::system_clock::now();
+}
+
+sdk::ProcessSupervisor& PluginHost::processes() {
+    if (services_.processes == nullptr) {
+        throw std::runtime_error("process supervision is not available in this mode");
+    }
+    return *services_.processes;
+}
+
+sdk::HttpClient& PluginHost::http() {
+    if (services_.http == nullptr) {
+        throw std::runtime_error("the local HTTP client is not available in this mode");
+    }
+    return *services_.http;
+}
+
+void PluginHost::register_command(sdk::CommandSpec command) {
+    commands_.push_back(std::move(command));
+}
+
+}  // namespace mcpproxy::plugins

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel/log/logging.hpp"
+#include "mcpproxy/sdk/host.hpp"
+
+namespace mcpproxy::plugins {
+
+// Shared services every plugin host hands out; set by the application before plugins load.
+// A service left null is reported as unavailable to the plugin that asks for it.
+struct HostServices {
+    std::string data_dir;
+    sdk::ProcessSupervisor* processes = nullptr;
+    sdk::HttpClient* http = nullptr;
+};
+
+// The sdk::Host one plugin sees: its own logger and config, the shared services, and a list that
+// collects the CLI commands it registers.
+class PluginHost final : public sdk::Host {
+public:
+    PluginHost(std::string plugin_name, std::string config_json, const HostServices& services);
+
+    [[nodiscard]] sdk::Logger& logger() override { return logger_; }
+    [[nodiscard]] std::string_view config_json() const override { return config_json_; }
+    [[nodiscard]] std::string data_dir() const override { return services_.data_dir; }
+    [[nodiscard]] std::chrono::system_clock::time_point now() const override;
+    [[nodiscard]] sdk::ProcessSupervisor& processes() override;
+    [[nodiscard]] sdk::HttpClient& http() override;
+    void register_command(sdk::CommandSpec command) override;
+
+    [[nodiscard]] const std::vector<sdk::CommandSpec>& commands() const { return commands_; }
+
+private:
+    std::string plugin_name_;
+    std::string config_json_;
+    const HostServices& services_;
+    log::SdkLogger logger_;
+    std::vector<sdk::CommandSpec> commands_;
+};
+
+}  // namespace mcpproxy::plugins
