@@ -78,6 +78,42 @@ Awaitable<void> reject(beast::tcp_stream& stream, http::status status) {
     co_await http::async_write(stream, res, kTuple);
 }
 
+// A read deadline that, unlike tcp_stream's own expiry, leaves the socket open when it fires, so
+// that a 408 can still be written. It cancels the pending read and remembers that it fired.
+class ReadDeadline {
+public:
+    explicit ReadDeadline(const std::shared_ptr<beast::tcp_stream>& stream)
+        : state_(std::make_shared<State>(stream)) {}
+    ~ReadDeadline() { state_->timer.cancel(); }
+    ReadDeadline(const ReadDeadline&) = delete;
+    ReadDeadline& operator=(const ReadDeadline&) = delete;
+
+    void arm(std::chrono::milliseconds after) {
+        state_->fired = false;
+        state_->timer.expires_after(after);
+        state_->timer.async_wait([state = state_](const beast::error_code& ec) {
+            if (ec) return;
+            state->fired = true;
+            if (auto s = state->stream.lock()) {
+                beast::error_code ignored;
+                s->socket().cancel(ignored);
+            }
+        });
+    }
+    void disarm() { state_->timer.cancel(); }
+    [[nodiscard]] bool fired() const { return state_->fired; }
+
+private:
+    struct State {
+        explicit State(const std::shared_ptr<beast::tcp_stream>& s)
+            : timer(s->get_executor()), stream(s) {}
+        asio::steady_timer timer;
+        std::weak_ptr<beast::tcp_stream> stream;
+        bool fired = false;
+    };
+    std::shared_ptr<State> state_;
+};
+
 std::optional<http::status> status_for_read_error(const beast::error_code& ec, bool got_some) {
     if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
     if (ec == http::error::body_limit) return http::status::payload_too_large;
@@ -136,16 +172,20 @@ Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
         });
     });
     const auto& limits = context->limits;
+    ReadDeadline deadline(stream);
     beast::flat_buffer buffer;
     bool first = true;
     while (!context->connections.stopping()) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         parser.body_limit(limits.max_body_bytes);
-        stream->expires_after(first ? limits.header_timeout : limits.idle_timeout);
+        stream->expires_never();
+        deadline.arm(first || buffer.size() > 0 ? limits.header_timeout : limits.idle_timeout);
         first = false;
         auto [ec, header_bytes] = co_await http::async_read_header(*stream, buffer, parser, kTuple);
         (void)header_bytes;
+        deadline.disarm();
+        if (ec && deadline.fired()) ec = beast::error::timeout;
         if (ec) {
             if (auto status = status_for_read_error(ec, parser.got_some() || buffer.size() > 0)) {
                 co_await reject(*stream, *status);
@@ -160,8 +200,10 @@ Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
             co_await http::async_write(*stream, go_on, kTuple);
         }
         if (!parser.is_done()) {
-            stream->expires_after(limits.body_timeout);
+            deadline.arm(limits.body_timeout);
             auto [body_ec, n] = co_await http::async_read(*stream, buffer, parser, kTuple);
+            deadline.disarm();
+            if (body_ec && deadline.fired()) body_ec = beast::error::timeout;
             if (body_ec) {
                 if (auto status = status_for_read_error(body_ec, true)) {
                     co_await reject(*stream, *status);

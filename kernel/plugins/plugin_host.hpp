@@ -32,6 +32,8 @@ public:
     void register_command(sdk::CommandSpec command) override;
 
     [[nodiscard]] const std::vector<sdk::CommandSpec>& commands() const { return commands_; }
+    // Drops the registered commands; must happen before the plugin's library is unloaded.
+    void clear_commands() { commands_.clear(); }
 
 private:
     std::string plugin_name_;

@@ -10,8 +10,14 @@ PluginRegistry::PluginRegistry(PluginLocator locator, HostServices services)
 
 PluginRegistry::~PluginRegistry() {
     stop_all();
-    // Destroy in reverse order of loading; each instance releases its library last.
-    while (!plugins_.empty()) plugins_.pop_back();
+    // Destroy in reverse order of loading. Registered commands hold code that lives in the plugin,
+    // so they go first; the instance's deleter then releases the library.
+    while (!plugins_.empty()) {
+        auto& p = plugins_.back();
+        p.host->clear_commands();
+        p.instance.reset();
+        plugins_.pop_back();
+    }
 }
 
 LoadedPlugin& PluginRegistry::load(const std::string& name_or_path,
