@@ -1,0 +1,84 @@
+#include "token_hasher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace mcpproxy::agent_token;
+
+namespace {
+
+TokenKey key_with_first_byte(unsigned char first) {
+    std::array<unsigned char, 32> bytes{};
+    for (unsigned i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i);
+    bytes[0] = first;
+    return TokenKey(bytes);
+}
+
+std::string hex(const TokenHash& h) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : h) {
+        out.push_back(kHex[b >> 4U]);
+        out.push_back(kHex[b & 0x0FU]);
+    }
+    return out;
+}
+
+const std::string kToken = "mcp_agt_" + std::string(64, '0');
+
+}  // namespace
+
+TEST(TokenHasher, MatchesHmacSha256KnownAnswer) {
+    // python3: hmac.new(bytes(range(32)), b"mcp_agt_" + b"00" * 32, hashlib.sha256).hexdigest()
+    TokenHasher hasher(key_with_first_byte(0));
+    EXPECT_EQ(hex(hasher.hash(kToken)),
+              "ef42ed7a842289b30b047c856aa7c6a98ce1788e7a0fc20131e36eb447320367");
+}
+
+TEST(TokenHasher, IsDeterministicPerKeyAndDiffersAcrossKeysAndTokens) {
+    TokenHasher a(key_with_first_byte(0));
+    TokenHasher a_again(key_with_first_byte(0));
+    TokenHasher b(key_with_first_byte(1));
+    EXPECT_EQ(a.hash(kToken), a.hash(kToken));
+    EXPECT_EQ(a.hash(kToken), a_again.hash(kToken));
+    EXPECT_NE(a.hash(kToken), b.hash(kToken));
+    EXPECT_NE(a.hash(kToken), a.hash("mcp_agt_" + std::string(64, '1')));
+}
+
+TEST(TokenHasher, ConcurrentCallersGetTheSameResult) {
+    TokenHasher hasher(key_with_first_byte(7));
+    const auto expected = hasher.hash(kToken);
+    std::vector<std::thread> threads;
+    std::atomic<int> mismatches{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 2000; ++i) {
+                if (hasher.hash(kToken) != expected) ++mismatches;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(TokenHasher, FingerprintIdentifiesTheKeyWithoutRevealingIt) {
+    TokenHasher a(key_with_first_byte(0));
+    TokenHasher b(key_with_first_byte(1));
+    EXPECT_EQ(a.key_fingerprint(), TokenHasher(key_with_first_byte(0)).key_fingerprint());
+    EXPECT_NE(a.key_fingerprint(), b.key_fingerprint());
+    EXPECT_EQ(a.key_fingerprint().size(), 64U);
+    EXPECT_EQ(a.key_fingerprint().find("000102030405"), std::string::npos);
+}
+
+TEST(TokenHashEqual, ComparesAllBytes) {
+    TokenHash x{};
+    TokenHash y{};
+    EXPECT_TRUE(TokenHashEqual{}(x, y));
+    y[31] = 1;
+    EXPECT_FALSE(TokenHashEqual{}(x, y));
+}
