@@ -54,6 +54,13 @@ TEST(LifetimeParse, EchoesOnlyPrintableInput) {
     EXPECT_EQ(error_of([] { (void)parse_lifetime("\x1b[31m"); }).substr(0, 6), "?[31m:");
 }
 
+TEST(LifetimeParse, NeverEchoesAPastedSecret) {
+    const std::string secret = "mcp_agt_" + std::string(64, 'a');
+    const auto message = error_of([&] { (void)parse_lifetime(secret); });
+    EXPECT_EQ(message.find("aaaaaaaa"), std::string::npos) << message;
+    EXPECT_NE(message.find("not shown"), std::string::npos) << message;
+}
+
 TEST(GraceParse, AcceptsSecondsToDaysUpTo7Days) {
     EXPECT_EQ(parse_grace("0s"), 0s);
     EXPECT_EQ(parse_grace("60s"), 60s);
