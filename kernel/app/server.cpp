@@ -4,8 +4,12 @@
 #include <future>
 
 #include "kernel/app/port_file.hpp"
+#include "kernel/auth/auth_chain.hpp"
+#include "kernel/mcp/dispatcher.hpp"
+#include "kernel/upstream/transport_factory.hpp"
 #include "kernel/health/health_routes.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/protocol/jsonrpc.hpp"
 #include "kernel/util/atomic_file.hpp"
 
 namespace mcpproxy::app {
@@ -25,8 +29,10 @@ Server::~Server() {
 }
 
 void Server::load_plugins() {
+    supervisor_ = std::make_unique<process::Supervisor>(io_.get_executor());
     plugins::HostServices services;
     services.data_dir = config_.data_dir;
+    services.processes = supervisor_.get();
     plugins_ = std::make_unique<plugins::PluginRegistry>(
         plugins::PluginLocator("", config_.plugins_dir), services);
     for (const auto& p : config_.plugins) {
@@ -35,11 +41,77 @@ void Server::load_plugins() {
     }
 }
 
+std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint() {
+    std::vector<sdk::AuthBridge*> bridges;
+    for (auto& p : plugins_->plugins()) {
+        if (auto* bridge = p.instance->auth_bridge()) bridges.push_back(bridge);
+    }
+    const auto address = *util::parse_host_port(config_.listen);
+    // Anonymous callers only where nobody else can reach: a loopback listener with no auth bridge.
+    const bool anonymous = bridges.empty() && util::is_loopback_host(address.host);
+    if (bridges.empty() && !anonymous) {
+        log_->warn("listener {} is not loopback and no auth bridge is loaded: every /mcp request "
+                   "will be refused (load auth-agent-token)", config_.listen);
+    }
+    auto chain = std::make_shared<auth::AuthChain>(std::move(bridges), anonymous);
+    guard_ = std::make_shared<mcp::OriginGuard>(address, config_.trusted_hosts,
+                                                config_.allowed_origins);
+    auto dispatcher = std::make_shared<mcp::Dispatcher>(upstreams_, config_);
+    mcp::FrontEndOptions options;
+    options.answer_timeout = config_.call_tool_timeout;
+    return std::make_shared<mcp::StreamableHttpEndpoint>(dispatcher, sessions_, guard_, chain,
+                                                         options, mcp::RecordSink{});
+}
+
 std::shared_ptr<net::RouteTable> Server::main_routes() {
     auto routes = std::make_shared<net::RouteTable>();
     routes->add("/healthz", health::healthz_handler(readiness_));
     routes->add("/readyz", health::readyz_handler(readiness_));
+    routes->add("/mcp", make_mcp_endpoint()->handler());
     return routes;
+}
+
+void Server::broadcast_list_changes(const std::vector<std::string>& changed) {
+    for (const auto& session : sessions_->all()) {
+        if (!session->has_stream()) continue;
+        for (const auto& what : changed) {
+            session->post(protocol::make_notification("notifications/" + what + "/list_changed",
+                                                      nullptr));
+        }
+    }
+}
+
+void Server::forward_upstream_notification(const std::string& server, const nlohmann::json& n) {
+    if (n.value("method", std::string()) != "notifications/resources/updated") {
+        log_->debug("upstream {} sent {}", server, n.value("method", std::string()));
+        return;
+    }
+    const auto uri = n.value("params", nlohmann::json::object()).value("uri", std::string());
+    for (const auto& session : sessions_->all()) {
+        if (session->subscribed(uri)) session->post(n);
+    }
+}
+
+void Server::start_upstreams() {
+    upstreams_ = std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
+    sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
+    upstreams_->on_lists_changed(
+        [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
+    upstreams_->on_notification([this](const std::string& server, const nlohmann::json& n) {
+        forward_upstream_notification(server, n);
+    });
+    readiness_->expect("upstreams", "connecting to upstream servers");
+}
+
+void Server::schedule_housekeeping() {
+    housekeeping_->expires_after(std::chrono::milliseconds(100));
+    housekeeping_->async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (upstreams_->settled()) readiness_->set_ready("upstreams");
+        static int ticks = 0;
+        if (++ticks % 600 == 0) sessions_->sweep();
+        schedule_housekeeping();
+    });
 }
 
 void Server::bind_listeners() {
@@ -62,6 +134,7 @@ void Server::start() {
     util::ensure_private_directory(config_.data_dir);
     for (const auto& w : config_.warnings) log_->warn("config: {}", w);
     load_plugins();
+    start_upstreams();
     bind_listeners();
     const unsigned n = options_.threads != 0 ? options_.threads
                                              : std::max(1U, std::thread::hardware_concurrency());
@@ -70,6 +143,9 @@ void Server::start() {
     for (auto& l : listeners_) readiness_->set_ready("listener:" + l->context()->name);
     plugins_->start_all();
     for (const auto& p : plugins_->plugins()) readiness_->set_ready("plugin:" + p.info.name);
+    upstreams_->start();
+    housekeeping_ = std::make_unique<asio::steady_timer>(io_);
+    schedule_housekeeping();
     if (!options_.port_file.empty()) {
         std::map<std::string, std::string> ports;
         for (const auto& l : listeners_) ports[l->context()->name] = l->bound_address().to_string();
@@ -92,6 +168,9 @@ int Server::run() {
 
 void Server::shutdown() {
     for (const auto& p : plugins_->plugins()) readiness_->set_not_ready("plugin:" + p.info.name, "stopping");
+    asio::post(io_, [this] { housekeeping_->cancel(); });
+    // Ending the sessions ends their GET streams; in-flight POSTs still finish below.
+    sessions_->close_all();
     for (auto& l : listeners_) {
         l->stop_accepting();
         l->context()->connections.begin_shutdown();
@@ -109,6 +188,7 @@ void Server::shutdown() {
         log_->warn("shutdown timeout: closing {} connection(s) still open", left);
         for (auto& l : listeners_) l->context()->connections.close_all();
     }
+    upstreams_->stop(std::chrono::seconds(5));
     plugins_->stop_all();
     io_.stop();
     for (auto& t : threads_) t.join();

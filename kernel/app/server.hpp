@@ -10,7 +10,12 @@
 #include "kernel/config/config.hpp"
 #include "kernel/health/readiness.hpp"
 #include "kernel/net/listener.hpp"
+#include "kernel/mcp/origin_guard.hpp"
+#include "kernel/mcp/session_store.hpp"
+#include "kernel/mcp/streamable_http.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
+#include "kernel/process/supervisor.hpp"
+#include "kernel/upstream/upstream_manager.hpp"
 
 namespace mcpproxy::app {
 
@@ -39,6 +44,11 @@ private:
     std::shared_ptr<net::RouteTable> main_routes();
     void bind_listeners();
     void shutdown();
+    void start_upstreams();
+    std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint();
+    void broadcast_list_changes(const std::vector<std::string>& changed);
+    void forward_upstream_notification(const std::string& server, const nlohmann::json& n);
+    void schedule_housekeeping();
 
     config::Config config_;
     ServeOptions options_;
@@ -47,7 +57,12 @@ private:
     std::unique_ptr<net::asio::signal_set> signals_;
     std::vector<std::thread> threads_;
     std::shared_ptr<health::Readiness> readiness_;
+    std::unique_ptr<process::Supervisor> supervisor_;
     std::unique_ptr<plugins::PluginRegistry> plugins_;
+    std::shared_ptr<upstream::UpstreamManager> upstreams_;
+    std::shared_ptr<mcp::SessionStore> sessions_;
+    std::shared_ptr<mcp::OriginGuard> guard_;
+    std::unique_ptr<net::asio::steady_timer> housekeeping_;
     std::vector<std::shared_ptr<net::Listener>> listeners_;
 };
 

@@ -33,7 +33,7 @@ public:
     virtual ~AuthBridge() = default;
     virtual AuthResult authenticate(const RequestView& request) = 0;
     // The WWW-Authenticate value sent with a 401 when this bridge is the listener's first.
-    [[nodiscard]] virtual std::string challenge(const RequestView& request) const { return "Bearer"; }
+    [[nodiscard]] virtual std::string challenge(const RequestView& /*request*/) const { return "Bearer"; }
 };
 
 }  // namespace mcpproxy::sdk

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "mcpproxy/sdk/auth_bridge.hpp"
+
+namespace mcpproxy::auth {
+
+struct AuthDecision {
+    enum class Outcome { authenticated, unauthenticated };
+    Outcome outcome = Outcome::unauthenticated;
+    sdk::Identity identity;
+    std::string reason;     // for logs and the activity log only, never for the client
+    std::string challenge;  // WWW-Authenticate value for a 401
+};
+
+// The auth bridges of one listener, asked in order. The first bridge that claims the request
+// decides; when none does, the request is anonymous — allowed only where the listener permits
+// anonymous callers (a loopback listener with no bridge configured). A bridge that throws counts
+// as a rejection, so a broken plugin never opens the door.
+class AuthChain {
+public:
+    AuthChain(std::vector<sdk::AuthBridge*> bridges, bool allow_anonymous);
+
+    [[nodiscard]] AuthDecision authenticate(const sdk::RequestView& request) const;
+    [[nodiscard]] bool empty() const { return bridges_.empty(); }
+
+private:
+    std::vector<sdk::AuthBridge*> bridges_;
+    bool allow_anonymous_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace mcpproxy::auth

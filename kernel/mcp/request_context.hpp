@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "kernel/mcp/session.hpp"
+#include "kernel/upstream/call_context.hpp"
+#include "mcpproxy/sdk/identity.hpp"
+
+namespace mcpproxy::mcp {
+
+// What one client request carries through dispatch, and what dispatch reports back for the
+// activity log and the HTTP status.
+struct RequestContext {
+    std::shared_ptr<Session> session;  // null for the stateless revision
+    sdk::Identity identity;
+    std::shared_ptr<upstream::CallObserver> observer;
+    std::shared_ptr<upstream::CancelHandle> cancel;
+
+    // Filled in by dispatch.
+    std::string server;
+    std::string tool;
+    bool denied = false;
+    std::string deny_reason;
+    int http_status = 200;
+};
+
+}  // namespace mcpproxy::mcp

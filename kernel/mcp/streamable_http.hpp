@@ -1,0 +1,61 @@
+#pragma once
+
+#include <memory>
+
+#include <spdlog/logger.h>
+
+#include "kernel/auth/auth_chain.hpp"
+#include "kernel/mcp/dispatcher.hpp"
+#include "kernel/mcp/origin_guard.hpp"
+#include "kernel/mcp/request_record.hpp"
+#include "kernel/mcp/session_store.hpp"
+#include "kernel/net/route_table.hpp"
+
+namespace mcpproxy::mcp {
+
+struct FrontEndOptions {
+    std::chrono::milliseconds answer_timeout{60'000};  // for requests relayed to the client
+    std::chrono::seconds keepalive{15};                // SSE comment on idle GET streams
+};
+
+// The MCP Streamable HTTP endpoint (/mcp) of one listener: validates Host and Origin,
+// authenticates, manages sessions and protocol versions (2025-03-26 .. 2025-11-25 with sessions,
+// 2026-07-28 stateless), and turns each JSON-RPC request into a dispatch whose response goes
+// back as JSON or as an SSE stream.
+class StreamableHttpEndpoint : public std::enable_shared_from_this<StreamableHttpEndpoint> {
+public:
+    StreamableHttpEndpoint(std::shared_ptr<Dispatcher> dispatcher,
+                           std::shared_ptr<SessionStore> sessions,
+                           std::shared_ptr<OriginGuard> guard,
+                           std::shared_ptr<const auth::AuthChain> auth, FrontEndOptions options,
+                           RecordSink records);
+
+    net::Handler handler();
+
+private:
+    net::Awaitable<void> serve(net::HttpExchange& ex);
+    net::Awaitable<void> post(net::HttpExchange& ex, const sdk::Identity& identity);
+    net::Awaitable<void> get(net::HttpExchange& ex, const sdk::Identity& identity);
+    net::Awaitable<void> remove(net::HttpExchange& ex, const sdk::Identity& identity);
+    net::Awaitable<void> initialize(net::HttpExchange& ex, const Json& request,
+                                    const sdk::Identity& identity);
+    net::Awaitable<void> run_request(net::HttpExchange& ex, const Json& request,
+                                     std::shared_ptr<Session> session,
+                                     const sdk::Identity& identity);
+    net::Awaitable<void> run_batch(net::HttpExchange& ex, const Json& batch,
+                                   std::shared_ptr<Session> session, const sdk::Identity& identity);
+    void handle_client_notification(const Json& message, const std::shared_ptr<Session>& session);
+    void record(const net::HttpExchange& ex, const sdk::Identity& identity, const Json& request,
+                const RequestContext* ctx, int status, const Json* response,
+                std::chrono::steady_clock::time_point started);
+
+    std::shared_ptr<Dispatcher> dispatcher_;
+    std::shared_ptr<SessionStore> sessions_;
+    std::shared_ptr<OriginGuard> guard_;
+    std::shared_ptr<const auth::AuthChain> auth_;
+    FrontEndOptions options_;
+    RecordSink records_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace mcpproxy::mcp

@@ -1,0 +1,134 @@
+#include "kernel/upstream/stdio_transport.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "kernel/protocol/jsonrpc.hpp"
+
+namespace mcpproxy::upstream {
+namespace asio = boost::asio;
+
+namespace {
+constexpr auto kStopGrace = std::chrono::seconds(3);
+constexpr std::size_t kMaxLoggedLine = 2000;
+}  // namespace
+
+StdioTransport::StdioTransport(asio::any_io_executor executor, const config::UpstreamConfig& config,
+                               std::shared_ptr<spdlog::logger> log)
+    : executor_(std::move(executor)), config_(config), log_(std::move(log)) {}
+
+StdioTransport::~StdioTransport() {
+    std::shared_ptr<process::ChildProcess> child;
+    {
+        std::lock_guard lock(mutex_);
+        child = std::move(child_);
+    }
+    if (child && !child->exit_code()) child->kill_now();
+}
+
+std::string StdioTransport::describe() const {
+    std::string d = "stdio: " + config_.command;
+    for (const auto& a : config_.args) d += " " + a;
+    return d;
+}
+
+asio::awaitable<void> StdioTransport::open(TransportHandlers handlers) {
+    handlers_ = std::move(handlers);
+    process::SpawnOptions options;
+    options.argv.push_back(config_.command);
+    options.argv.insert(options.argv.end(), config_.args.begin(), config_.args.end());
+    options.env = config_.env;
+    options.working_dir = config_.working_dir;
+    auto child = process::ChildProcess::spawn(executor_, options);
+    {
+        std::lock_guard lock(mutex_);
+        child_ = child;
+    }
+    log_->debug("started {} (pid {})", describe(), child->pid());
+    auto self = shared_from_this();
+    asio::co_spawn(executor_, read_stdout(child), asio::detached);
+    asio::co_spawn(executor_, read_stderr(child), asio::detached);
+    asio::co_spawn(executor_, watch_exit(child), asio::detached);
+    co_return;
+}
+
+asio::awaitable<void> StdioTransport::send(Json message) {
+    std::shared_ptr<process::ChildProcess> child;
+    {
+        std::lock_guard lock(mutex_);
+        child = child_;
+    }
+    if (!child) throw std::runtime_error("the upstream process is not running");
+    std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace);
+    line.push_back('\n');
+    co_await child->async_write(std::move(line));
+}
+
+asio::awaitable<void> StdioTransport::read_stdout(std::shared_ptr<process::ChildProcess> child) {
+    auto self = shared_from_this();
+    auto& lines = child->stdout_lines();
+    for (;;) {
+        std::optional<std::string> line;
+        try {
+            line = co_await lines.read_line();
+        } catch (const std::exception& e) {
+            log_->warn("reading the upstream's stdout failed: {}", e.what());
+            break;
+        }
+        if (!line) break;
+        if (line->empty()) continue;
+        protocol::ParseFailure failure;
+        auto message = protocol::parse_json(*line, failure);
+        if (!message) {
+            // Servers that print banners on stdout break the protocol; say so, keep reading.
+            log_->warn("ignored a stdout line that is not JSON-RPC ({}): {}", failure.reason,
+                       line->substr(0, 200));
+            continue;
+        }
+        if (handlers_.on_message) handlers_.on_message(IncomingMessage{std::move(*message), {}});
+    }
+}
+
+asio::awaitable<void> StdioTransport::read_stderr(std::shared_ptr<process::ChildProcess> child) {
+    auto self = shared_from_this();
+    auto& lines = child->stderr_lines();
+    for (;;) {
+        std::optional<std::string> line;
+        try {
+            line = co_await lines.read_line();
+        } catch (const std::exception&) {
+            break;
+        }
+        if (!line) break;
+        if (line->size() > kMaxLoggedLine) line->resize(kMaxLoggedLine);
+        log_->info("stderr: {}", *line);
+    }
+}
+
+asio::awaitable<void> StdioTransport::watch_exit(std::shared_ptr<process::ChildProcess> child) {
+    auto self = shared_from_this();
+    const int code = co_await child->wait_exit();
+    if (closing_.load()) co_return;
+    const std::string reason = code > 128 ? "the process was killed by signal " +
+                                                std::to_string(code - 128)
+                                          : "the process exited with code " + std::to_string(code);
+    if (handlers_.on_closed) handlers_.on_closed(reason);
+}
+
+asio::awaitable<void> StdioTransport::close() {
+    if (closing_.exchange(true)) co_return;
+    std::shared_ptr<process::ChildProcess> child;
+    {
+        std::lock_guard lock(mutex_);
+        child = child_;
+    }
+    if (!child) co_return;
+    try {
+        co_await child->close_stdin();
+    } catch (const std::exception&) {
+    }
+    co_await child->terminate(kStopGrace);
+}
+
+}  // namespace mcpproxy::upstream

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include <spdlog/logger.h>
+
+#include "kernel/config/config.hpp"
+#include "kernel/process/child_process.hpp"
+#include "kernel/upstream/transport.hpp"
+
+namespace mcpproxy::upstream {
+
+// An upstream MCP server run as a child process speaking newline-delimited JSON-RPC on
+// stdin/stdout. stderr lines go to the log, tagged with the server's name.
+class StdioTransport final : public Transport, public std::enable_shared_from_this<StdioTransport> {
+public:
+    StdioTransport(boost::asio::any_io_executor executor, const config::UpstreamConfig& config,
+                   std::shared_ptr<spdlog::logger> log);
+    ~StdioTransport() override;
+
+    boost::asio::awaitable<void> open(TransportHandlers handlers) override;
+    boost::asio::awaitable<void> send(Json message) override;
+    boost::asio::awaitable<void> close() override;
+    [[nodiscard]] std::string describe() const override;
+
+private:
+    boost::asio::awaitable<void> read_stdout(std::shared_ptr<process::ChildProcess> child);
+    boost::asio::awaitable<void> read_stderr(std::shared_ptr<process::ChildProcess> child);
+    boost::asio::awaitable<void> watch_exit(std::shared_ptr<process::ChildProcess> child);
+
+    boost::asio::any_io_executor executor_;
+    config::UpstreamConfig config_;
+    std::shared_ptr<spdlog::logger> log_;
+    TransportHandlers handlers_;
+    std::mutex mutex_;
+    std::shared_ptr<process::ChildProcess> child_;
+    std::atomic<bool> closing_{false};
+};
+
+}  // namespace mcpproxy::upstream

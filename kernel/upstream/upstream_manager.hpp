@@ -1,0 +1,80 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/logger.h>
+
+#include "kernel/config/config.hpp"
+#include "kernel/upstream/mcp_client.hpp"
+#include "kernel/upstream/upstream_snapshot.hpp"
+
+namespace mcpproxy::upstream {
+
+enum class UpstreamState { connecting, ready, failed, disabled, stopped };
+std::string_view to_string(UpstreamState state);
+
+struct UpstreamStatus {
+    std::string name;
+    std::string transport;  // "stdio" | "http"
+    UpstreamState state = UpstreamState::connecting;
+    bool quarantined = false;
+    std::string last_error;
+    unsigned restarts = 0;
+    std::size_t tools = 0;
+};
+
+using TransportFactory = std::function<std::shared_ptr<Transport>(
+    boost::asio::any_io_executor, const config::UpstreamConfig&, std::shared_ptr<spdlog::logger>)>;
+
+// Keeps one MCP client per configured upstream connected: connects at start, reconnects with
+// capped back-off after a crash or a lost session, refreshes the tool/prompt/resource lists
+// (also on list_changed) and publishes them as an immutable snapshot.
+class UpstreamManager : public std::enable_shared_from_this<UpstreamManager> {
+public:
+    UpstreamManager(boost::asio::io_context& io, const config::Config& config,
+                    TransportFactory transports);
+    ~UpstreamManager();
+
+    void start();
+    // Closes every upstream; blocks up to the given time.
+    void stop(std::chrono::milliseconds limit);
+
+    [[nodiscard]] std::shared_ptr<McpClient> client(std::string_view server) const;
+    [[nodiscard]] std::shared_ptr<const UpstreamSnapshot> snapshot() const;
+    [[nodiscard]] std::vector<UpstreamStatus> status() const;
+    [[nodiscard]] std::chrono::milliseconds timeout_for(std::string_view server) const;
+    // True once every enabled upstream has been tried at least once (connected or failed).
+    [[nodiscard]] bool settled() const;
+
+    // Called after a new snapshot is published, with which lists changed ("tools", "prompts",
+    // "resources"). Runs on an I/O thread; must not block.
+    void on_lists_changed(std::function<void(const std::vector<std::string>&)> handler);
+    // Called for upstream notifications that belong to no call (e.g. resources/updated).
+    void on_notification(std::function<void(const std::string& server, const nlohmann::json&)> handler);
+
+private:
+    struct Upstream;
+    boost::asio::awaitable<void> supervise(std::shared_ptr<Upstream> upstream);
+    boost::asio::awaitable<void> refresh(std::shared_ptr<Upstream> upstream,
+                                         std::vector<std::string> which);
+    void publish(const std::vector<std::string>& changed);
+
+    boost::asio::io_context& io_;
+    config::Config config_;
+    TransportFactory transports_;
+    std::shared_ptr<spdlog::logger> log_;
+    mutable std::mutex mutex_;
+    std::vector<std::shared_ptr<Upstream>> upstreams_;
+    std::shared_ptr<const UpstreamSnapshot> snapshot_;
+    std::function<void(const std::vector<std::string>&)> lists_changed_;
+    std::function<void(const std::string&, const nlohmann::json&)> notification_handler_;
+    bool stopping_ = false;
+};
+
+}  // namespace mcpproxy::upstream

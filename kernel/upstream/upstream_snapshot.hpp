@@ -1,0 +1,29 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kernel/tools/catalog.hpp"
+
+namespace mcpproxy::upstream {
+
+// One server's prompt, resource or template as the upstream listed it.
+struct ListedItem {
+    std::string server;
+    nlohmann::json item;
+};
+
+// Everything the connected upstreams offer, immutable; rebuilt whenever a list changes.
+struct UpstreamSnapshot {
+    std::shared_ptr<const tools::Catalog> tools;
+    std::vector<ListedItem> prompts;
+    std::vector<ListedItem> resources;
+    std::vector<ListedItem> resource_templates;
+    std::map<std::string, std::string, std::less<>> resource_server;  // uri -> server
+};
+
+}  // namespace mcpproxy::upstream
