@@ -16,8 +16,9 @@ struct LaunchedChild {
     UniqueFd stderr_read;
 };
 
-// Starts options.argv with posix_spawn in a new process group, default signal dispositions, an
-// empty signal mask and no inherited descriptors besides 0, 1 and 2. Throws std::runtime_error
+// Starts options.argv with posix_spawn in a new process group, default signal dispositions (glibc
+// leaves only its two internal real-time signals ignored), an empty signal mask and no inherited
+// descriptors besides 0, 1 and 2. Throws std::runtime_error
 // (program not found, missing working directory) or std::system_error ("cannot start X: ...").
 // Error texts name the program and the directory, never environment values.
 LaunchedChild launch(const SpawnOptions& options);

@@ -12,8 +12,8 @@ namespace mcpproxy::process {
 // stdout and stderr are relayed line by line, it is restarted with capped exponential back-off
 // after an exit, and stopped (TERM to the group, KILL after the grace) on request or when its
 // handle is destroyed. The Supervisor owns nothing global and no threads: everything runs on the
-// executor it is given (an io_context run by threads the caller owns). It must outlive nothing;
-// handles may outlive it, but not the io_context.
+// executor it is given (an io_context run by threads the caller owns). Handles may outlive the
+// Supervisor; they must be destroyed before the io_context.
 //
 // Threading of the returned handle:
 // - Callbacks of one process run on its own strand, never concurrently.
