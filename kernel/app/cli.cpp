@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "kernel/app/activity_commands.hpp"
 #include "kernel/app/argv_prescan.hpp"
 #include "kernel/app/builtin_commands.hpp"
 #include "kernel/app/effective_config.hpp"
@@ -17,7 +18,7 @@
 namespace mcpproxy::app {
 namespace {
 
-const std::vector<std::string> kBuiltins{"serve", "version", "plugins", "config"};
+const std::vector<std::string> kBuiltins{"serve", "version", "plugins", "config", "activity"};
 
 void add_location_options(CLI::App& cmd, CliOverrides& cli) {
     cmd.add_option("--config", cli.config_file, "Config file (JSON)");
@@ -98,6 +99,28 @@ int run_cli(int argc, const char* const* argv) {
         "check", "Validate a config file and print the effective config, secrets redacted");
     config_check->add_option("file", config_file, "Config file")->required();
 
+    ActivityQueryOptions activity_options;
+    auto* activity_cmd = app.add_subcommand("activity", "Query the activity log");
+    activity_cmd->require_subcommand(1);
+    auto add_filters = [&](CLI::App* cmd) {
+        add_location_options(*cmd, cli);
+        cmd->add_option("--agent", activity_options.agent, "Only this credential name");
+        cmd->add_option("--server", activity_options.server, "Only this upstream server");
+        cmd->add_option("--since", activity_options.since, "Age (30m, 1h, 7d) or RFC 3339 time");
+        cmd->add_option("--decision", activity_options.decision, "allowed or denied");
+        cmd->add_option("--method", activity_options.method, "Only this JSON-RPC method");
+    };
+    auto* activity_list = activity_cmd->add_subcommand("list", "Show recent activity, newest first");
+    add_filters(activity_list);
+    activity_list->add_option("--limit", activity_options.limit, "At most this many records (default 100)");
+    activity_list->add_option("-o,--output", activity_options.output, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
+    std::string export_format = "jsonl";
+    auto* activity_export = activity_cmd->add_subcommand("export", "Write every matching record, oldest first");
+    add_filters(activity_export);
+    activity_export->add_option("--format", export_format, "jsonl or csv")
+        ->check(CLI::IsMember({"jsonl", "csv"}));
+
     std::unique_ptr<plugins::PluginRegistry> command_plugins;
     PluginCli plugin_cli;
     try {
@@ -107,8 +130,13 @@ int run_cli(int argc, const char* const* argv) {
             for (auto& p : command_plugins->plugins()) {
                 for (const auto& spec : p.host->commands()) plugin_cli.add(app, spec);
             }
+            // --config/--data-dir/--plugins-dir are accepted on every level of a plugin command.
+            std::function<void(CLI::App*)> add_everywhere = [&](CLI::App* cmd) {
+                add_location_options(*cmd, cli);
+                for (auto* sub : cmd->get_subcommands([](CLI::App*) { return true; })) add_everywhere(sub);
+            };
             for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-                if (sub->get_name() == pre.first_word) add_location_options(*sub, cli);
+                if (sub->get_name() == pre.first_word) add_everywhere(sub);
             }
         }
     } catch (const std::exception& e) {
@@ -135,6 +163,11 @@ int run_cli(int argc, const char* const* argv) {
         if (app.got_subcommand("version")) return print_version();
         if (plugins_list->parsed()) return list_plugins(cli, output);
         if (config_check->parsed()) return check_config(config_file);
+        if (activity_list->parsed()) return list_activity_command(effective_config(cli).data_dir, activity_options);
+        if (activity_export->parsed()) {
+            activity_options.output = export_format;
+            return export_activity_command(effective_config(cli).data_dir, activity_options);
+        }
         if (auto code = plugin_cli.run_selected()) return *code;
     } catch (const std::exception& e) {
         std::cerr << "mcpproxy: " << e.what() << "\n";

@@ -3,6 +3,8 @@
 #include <csignal>
 #include <future>
 
+#include "kernel/activity/sqlite_activity_store.hpp"
+#include "kernel/app/activity_sink.hpp"
 #include "kernel/app/port_file.hpp"
 #include "kernel/auth/auth_chain.hpp"
 #include "kernel/mcp/dispatcher.hpp"
@@ -59,8 +61,22 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint() {
     auto dispatcher = std::make_shared<mcp::Dispatcher>(upstreams_, config_);
     mcp::FrontEndOptions options;
     options.answer_timeout = config_.call_tool_timeout;
+    const auto& rl = config_.rate_limits;
+    options.identity_limits = std::make_shared<policy::RateLimiter>(
+        policy::LimitSettings{rl.requests_per_second, rl.burst, rl.max_concurrent});
+    if (rl.auth_failures_per_minute > 0) {
+        const auto burst = static_cast<std::uint32_t>(std::max(1.0, rl.auth_failures_per_minute));
+        options.auth_failures = std::make_shared<policy::RateLimiter>(
+            policy::LimitSettings{rl.auth_failures_per_minute / 60.0, burst, 0});
+    }
     return std::make_shared<mcp::StreamableHttpEndpoint>(dispatcher, sessions_, guard_, chain,
-                                                         options, mcp::RecordSink{});
+                                                         options, make_activity_sink(activity_));
+}
+
+void Server::open_activity_log() {
+    auto store = std::make_shared<activity::SqliteActivityStore>(config_.data_dir);
+    activity_ = std::make_shared<activity::ActivityLog>(store, log::get("activity"),
+                                                        activity::ActivityLogOptions{});
 }
 
 std::shared_ptr<net::RouteTable> Server::main_routes() {
@@ -108,6 +124,9 @@ void Server::schedule_housekeeping() {
     housekeeping_->async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         if (upstreams_->settled()) readiness_->set_ready("upstreams");
+        const auto activity_health = activity_->health();
+        if (activity_health.ok) readiness_->clear_degraded("activity");
+        else readiness_->set_degraded("activity", "activity log cannot write: " + activity_health.last_error);
         static int ticks = 0;
         if (++ticks % 600 == 0) sessions_->sweep();
         schedule_housekeeping();
@@ -133,6 +152,7 @@ void Server::start() {
     signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
     util::ensure_private_directory(config_.data_dir);
     for (const auto& w : config_.warnings) log_->warn("config: {}", w);
+    open_activity_log();
     load_plugins();
     start_upstreams();
     bind_listeners();
@@ -190,6 +210,7 @@ void Server::shutdown() {
     }
     upstreams_->stop(std::chrono::seconds(5));
     plugins_->stop_all();
+    activity_->stop();
     io_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();

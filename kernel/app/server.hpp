@@ -7,6 +7,7 @@
 
 #include <spdlog/logger.h>
 
+#include "kernel/activity/activity_log.hpp"
 #include "kernel/config/config.hpp"
 #include "kernel/health/readiness.hpp"
 #include "kernel/net/listener.hpp"
@@ -49,6 +50,7 @@ private:
     void broadcast_list_changes(const std::vector<std::string>& changed);
     void forward_upstream_notification(const std::string& server, const nlohmann::json& n);
     void schedule_housekeeping();
+    void open_activity_log();
 
     config::Config config_;
     ServeOptions options_;
@@ -57,6 +59,7 @@ private:
     std::unique_ptr<net::asio::signal_set> signals_;
     std::vector<std::thread> threads_;
     std::shared_ptr<health::Readiness> readiness_;
+    std::shared_ptr<activity::ActivityLog> activity_;
     std::unique_ptr<process::Supervisor> supervisor_;
     std::unique_ptr<plugins::PluginRegistry> plugins_;
     std::shared_ptr<upstream::UpstreamManager> upstreams_;

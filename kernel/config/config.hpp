@@ -48,6 +48,14 @@ struct PluginConfig {
 
 enum class RoutingMode { retrieve_tools, direct };
 
+// Defaults for every identity (a credential can carry its own) and the brute-force defence.
+struct RateLimits {
+    double requests_per_second = 0;  // 0: unlimited
+    std::uint32_t burst = 0;
+    std::uint32_t max_concurrent = 0;  // 0: unlimited
+    double auth_failures_per_minute = 30;  // per client address; 0 disables
+};
+
 struct Config {
     std::string source_file;  // empty when no file was read
     std::string listen = "127.0.0.1:8080";
@@ -61,6 +69,7 @@ struct Config {
     std::chrono::milliseconds call_tool_timeout{60'000};
     std::chrono::milliseconds shutdown_timeout{10'000};
     ListenerLimits limits;
+    RateLimits rate_limits;
     std::vector<std::string> allowed_origins;
     std::vector<std::string> trusted_hosts;
     std::string api_key;  // secret

@@ -139,6 +139,14 @@ void parse_limits(JsonReader r, ListenerLimits& limits) {
     r.finish();
 }
 
+void parse_rate_limits(JsonReader r, RateLimits& limits) {
+    if (auto v = r.number("requests_per_second", 0, 1e6)) limits.requests_per_second = *v;
+    if (auto v = r.integer("burst", 0, 1'000'000)) limits.burst = static_cast<std::uint32_t>(*v);
+    if (auto v = r.integer("max_concurrent", 0, 100'000)) limits.max_concurrent = static_cast<std::uint32_t>(*v);
+    if (auto v = r.number("auth_failures_per_minute", 0, 1e6)) limits.auth_failures_per_minute = *v;
+    r.finish();
+}
+
 std::string expand_home(const std::string& path) {
     if (path == "~" || path.starts_with("~/")) {
         const char* home = std::getenv("HOME");
@@ -190,6 +198,7 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     if (auto v = r.duration("call_tool_timeout")) config.call_tool_timeout = *v;
     if (auto v = r.duration("shutdown_timeout")) config.shutdown_timeout = *v;
     if (auto v = r.object("limits")) parse_limits(*v, config.limits);
+    if (auto v = r.object("rate_limits")) parse_rate_limits(*v, config.rate_limits);
     if (auto v = r.string_list("allowed_origins")) config.allowed_origins = *v;
     if (auto v = r.string_list("trusted_hosts")) config.trusted_hosts = *v;
     if (auto v = r.string("api_key")) config.api_key = *v;

@@ -51,6 +51,10 @@ nlohmann::json effective_config_redacted(const Config& config) {
         {"idle_timeout", std::to_string(config.limits.idle_timeout.count()) + "ms"},
         {"max_connections", config.limits.max_connections},
     };
+    j["rate_limits"] = {{"requests_per_second", config.rate_limits.requests_per_second},
+                        {"burst", config.rate_limits.burst},
+                        {"max_concurrent", config.rate_limits.max_concurrent},
+                        {"auth_failures_per_minute", config.rate_limits.auth_failures_per_minute}};
     j["allowed_origins"] = config.allowed_origins;
     j["trusted_hosts"] = config.trusted_hosts;
     j["api_key"] = config.api_key.empty() ? "" : kRedacted;

@@ -43,6 +43,11 @@ net::Handler readyz_handler(std::shared_ptr<const Readiness> readiness) {
             waiting.push_back({{"component", p.component}, {"detail", p.detail}});
         }
         body["not_ready"] = waiting;
+        nlohmann::json degraded = nlohmann::json::array();
+        for (const auto& d : readiness->degraded()) {
+            degraded.push_back({{"component", d.component}, {"detail", d.detail}});
+        }
+        body["degraded"] = degraded;
         co_await ex.respond(net::json_response(
             body["ready"].get<bool>() ? http::status::ok : http::status::service_unavailable,
             ex.request(), body));

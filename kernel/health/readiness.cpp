@@ -22,6 +22,23 @@ void Readiness::remove(const std::string& component) {
     components_.erase(component);
 }
 
+void Readiness::set_degraded(const std::string& component, std::string detail) {
+    std::lock_guard lock(mutex_);
+    degraded_[component] = std::move(detail);
+}
+
+void Readiness::clear_degraded(const std::string& component) {
+    std::lock_guard lock(mutex_);
+    degraded_.erase(component);
+}
+
+std::vector<Readiness::Pending> Readiness::degraded() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Pending> out;
+    for (const auto& [name, detail] : degraded_) out.push_back({name, detail});
+    return out;
+}
+
 bool Readiness::ready() const {
     std::lock_guard lock(mutex_);
     for (const auto& [name, state] : components_) {

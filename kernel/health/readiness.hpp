@@ -20,12 +20,19 @@ public:
         std::string component;
         std::string detail;
     };
+    // Degraded: still serving, but something an operator must see (e.g. the activity log
+    // cannot write). Does not change ready().
+    void set_degraded(const std::string& component, std::string detail);
+    void clear_degraded(const std::string& component);
+    [[nodiscard]] std::vector<Pending> degraded() const;
+
     [[nodiscard]] bool ready() const;
     [[nodiscard]] std::vector<Pending> pending() const;
 
 private:
     mutable std::mutex mutex_;
     std::map<std::string, std::pair<bool, std::string>> components_;
+    std::map<std::string, std::string> degraded_;
 };
 
 }  // namespace mcpproxy::health

@@ -103,9 +103,19 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         co_await ex.respond(std::move(res));
         co_return;
     }
+    const auto& peer = ex.connection().peer_address;
+    if (options_.auth_failures && !options_.auth_failures->would_admit(peer)) {
+        // Too many failed logins from this address: refuse before looking at any credential.
+        auto res = net::json_response(http::status::too_many_requests, req,
+                                      Json{{"error", "too_many_requests"}, {"request_id", ex.request_id()}});
+        res.set(http::field::retry_after, "60");
+        co_await ex.respond(std::move(res));
+        co_return;
+    }
     const net::ExchangeRequestView view(ex);
     auto decision = auth_->authenticate(view);
     if (decision.outcome != auth::AuthDecision::Outcome::authenticated) {
+        if (options_.auth_failures) options_.auth_failures->take(peer);
         auto res = net::json_response(http::status::unauthorized, req,
                                       Json{{"error", "unauthorized"}, {"request_id", ex.request_id()}});
         res.set(http::field::www_authenticate, decision.challenge);
@@ -119,8 +129,11 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         record(ex, unknown, Json::object(), &ctx, 401, nullptr, started);
         co_return;
     }
-    if (verb == http::verb::post) co_await post(ex, decision.identity);
-    else if (verb == http::verb::get) co_await get(ex, decision.identity);
+    if (verb == http::verb::post) {
+        co_await post(ex, decision.identity);
+        co_return;
+    }
+    if (verb == http::verb::get) co_await get(ex, decision.identity);
     else co_await remove(ex, decision.identity);
 }
 
@@ -176,7 +189,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
                                       dispatcher_->initialize_result(protocol::kStatelessVersion))));
             co_return;
         }
-        co_await run_request(ex, *body, nullptr, identity);
+        policy::AdmissionSlot slot;
+        if (co_await admit(ex, identity, slot)) co_await run_request(ex, *body, nullptr, identity);
         co_return;
     }
     const bool is_initialize =
@@ -211,7 +225,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
                                      session->protocol_version());
             co_return;
         }
-        co_await run_batch(ex, *body, session, identity);
+        policy::AdmissionSlot slot;
+        if (co_await admit(ex, identity, slot)) co_await run_batch(ex, *body, session, identity);
         co_return;
     }
     switch (protocol::classify(*body)) {
@@ -224,15 +239,40 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
             session->deliver_answer(*body);
             co_await ex.respond(net::empty_response(http::status::accepted, req));
             co_return;
-        case protocol::MessageKind::request:
-            co_await run_request(ex, *body, session, identity);
+        case protocol::MessageKind::request: {
+            policy::AdmissionSlot slot;
+            if (co_await admit(ex, identity, slot)) co_await run_request(ex, *body, session, identity);
             co_return;
+        }
         case protocol::MessageKind::invalid:
             break;
     }
     co_await reply_error(ex, http::status::bad_request,
                          body->is_object() && body->contains("id") ? (*body)["id"] : Json(nullptr),
                          ec::invalid_request, "Invalid Request: not a JSON-RPC 2.0 message");
+}
+
+net::Awaitable<bool> StreamableHttpEndpoint::admit(net::HttpExchange& ex, const sdk::Identity& identity,
+                                                   policy::AdmissionSlot& slot) {
+    if (!options_.identity_limits) co_return true;
+    const auto admission = options_.identity_limits->admit(identity.name, identity.limits);
+    if (admission.allowed) {
+        slot = policy::AdmissionSlot(options_.identity_limits.get(), identity.name);
+        co_return true;
+    }
+    auto res = net::json_response(
+        http::status::too_many_requests, ex.request(),
+        make_error(nullptr, ec::rate_limited,
+                   admission.concurrency ? "Too many concurrent requests for this credential"
+                                         : "Rate limit exceeded for this credential"));
+    res.set(http::field::retry_after,
+            std::to_string(std::max<long>(1, static_cast<long>(admission.retry_after.count()))));
+    co_await ex.respond(std::move(res));
+    RequestContext ctx;
+    ctx.denied = true;
+    ctx.deny_reason = admission.concurrency ? "concurrency_limit" : "rate_limit";
+    record(ex, identity, Json::object(), &ctx, 429, nullptr, std::chrono::steady_clock::now());
+    co_return false;
 }
 
 net::Awaitable<void> StreamableHttpEndpoint::initialize(net::HttpExchange& ex, const Json& request,

@@ -10,12 +10,15 @@
 #include "kernel/mcp/request_record.hpp"
 #include "kernel/mcp/session_store.hpp"
 #include "kernel/net/route_table.hpp"
+#include "kernel/policy/rate_limiter.hpp"
 
 namespace mcpproxy::mcp {
 
 struct FrontEndOptions {
     std::chrono::milliseconds answer_timeout{60'000};  // for requests relayed to the client
     std::chrono::seconds keepalive{15};                // SSE comment on idle GET streams
+    std::shared_ptr<policy::RateLimiter> identity_limits;  // per identity name; may be null
+    std::shared_ptr<policy::RateLimiter> auth_failures;    // per client address; may be null
 };
 
 // The MCP Streamable HTTP endpoint (/mcp) of one listener: validates Host and Origin,
@@ -44,6 +47,9 @@ private:
                                      const sdk::Identity& identity);
     net::Awaitable<void> run_batch(net::HttpExchange& ex, const Json& batch,
                                    std::shared_ptr<Session> session, const sdk::Identity& identity);
+    // Takes a rate/concurrency slot for a request, or answers 429 and returns false.
+    net::Awaitable<bool> admit(net::HttpExchange& ex, const sdk::Identity& identity,
+                               policy::AdmissionSlot& slot);
     void handle_client_notification(const Json& message, const std::shared_ptr<Session>& session);
     void record(const net::HttpExchange& ex, const sdk::Identity& identity, const Json& request,
                 const RequestContext* ctx, int status, const Json* response,

@@ -1,6 +1,7 @@
 #include "kernel/upstream/upstream_manager.hpp"
 
 #include <future>
+#include <set>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -278,7 +279,10 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
         std::lock_guard lock(mutex_);
         for (const auto& u : upstreams_) {
             if (u->state != UpstreamState::ready || u->config.quarantined) continue;
-            all_tools.insert(all_tools.end(), u->tools.begin(), u->tools.end());
+            std::set<std::string> seen;  // an upstream listing a name twice keeps the first
+            for (const auto& t : u->tools) {
+                if (seen.insert(t.name).second) all_tools.push_back(t);
+            }
             for (const auto& p : u->prompts) snap->prompts.push_back({u->config.name, p});
             for (const auto& r : u->resources) {
                 snap->resources.push_back({u->config.name, r});
