@@ -61,3 +61,11 @@ AuthCounters AgentTokenAuthenticator::counters() const noexcept {
 }
 
 }  // namespace mcpproxy::agent_token
+
+namespace mcpproxy::agent_token {
+
+std::vector<std::string> AgentTokenAuthenticator::credential_names(std::size_t limit) const {
+    return view_.active_names(std::chrono::floor<std::chrono::seconds>(clock_()), limit);
+}
+
+}  // namespace mcpproxy::agent_token

@@ -35,6 +35,7 @@ public:
     }
 
     sdk::AuthResult authenticate(const sdk::RequestView& request) override;
+    [[nodiscard]] std::vector<std::string> credential_names(std::size_t limit) const override;
 
     [[nodiscard]] AuthCounters counters() const noexcept;
 

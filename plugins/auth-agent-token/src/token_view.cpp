@@ -79,3 +79,17 @@ std::int64_t TokenView::revision() const {
 }
 
 }  // namespace mcpproxy::agent_token
+
+namespace mcpproxy::agent_token {
+
+std::vector<std::string> TokenView::active_names(Seconds now, std::size_t limit) const {
+    std::vector<std::string> names;
+    std::shared_lock lock(mutex_);
+    for (const auto& [id, entry] : by_id_) {
+        if (names.size() >= limit) break;
+        if (!entry->revoked && entry->expires_at > now) names.push_back(entry->identity.name);
+    }
+    return names;
+}
+
+}  // namespace mcpproxy::agent_token

@@ -5,7 +5,9 @@
 #include <memory>
 #include <optional>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "mcpproxy/sdk/identity.hpp"
 #include "token_record.hpp"
@@ -41,6 +43,8 @@ public:
     void apply(const ChangeSet& changes);
 
     [[nodiscard]] std::size_t size() const;
+    // Names of tokens neither revoked nor expired at `now`, at most `limit` of them.
+    [[nodiscard]] std::vector<std::string> active_names(Seconds now, std::size_t limit) const;
     [[nodiscard]] std::int64_t revision() const;
 
 private:

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcpproxy/sdk/version.hpp"
 #include "tests/support/proxy_process.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -65,7 +66,7 @@ TEST(PluginLoading, PluginsListDescribesEveryFile) {
     ASSERT_TRUE(by_name.contains("test-good"));
     EXPECT_EQ(by_name["test-good"]["version"], "1.2.3");
     EXPECT_EQ(by_name["test-good"]["kind"], "extension");
-    EXPECT_EQ(by_name["test-good"]["abi_version"], 1);
+    EXPECT_EQ(by_name["test-good"]["abi_version"], MCPPROXY_SDK_ABI_VERSION);
     EXPECT_TRUE(by_name["test-good"]["loadable"].get<bool>());
     ASSERT_TRUE(by_name.contains("test-abi-mismatch"));
     EXPECT_FALSE(by_name["test-abi-mismatch"]["loadable"].get<bool>());
@@ -80,7 +81,8 @@ TEST(PluginLoading, RefusesMissingPluginListingWhereItLooked) {
 }
 
 TEST(PluginLoading, RefusesAbiMismatchNamingBothVersions) {
-    expect_refused("test-abi-mismatch", "built for plugin ABI 999, this mcpproxy supports ABI 1");
+    expect_refused("test-abi-mismatch", "built for plugin ABI 999, this mcpproxy supports ABI " +
+                                            std::to_string(MCPPROXY_SDK_ABI_VERSION));
 }
 
 TEST(PluginLoading, RefusesFileThatIsNotASharedObject) {

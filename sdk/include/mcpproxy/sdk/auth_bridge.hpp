@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "mcpproxy/sdk/identity.hpp"
 #include "mcpproxy/sdk/request_view.hpp"
@@ -34,6 +36,13 @@ public:
     virtual AuthResult authenticate(const RequestView& request) = 0;
     // The WWW-Authenticate value sent with a 401 when this bridge is the listener's first.
     [[nodiscard]] virtual std::string challenge(const RequestView& /*request*/) const { return "Bearer"; }
+    // Names of the credentials this bridge accepts right now (at most `limit`), for the start-up
+    // banner and tunnel-mode checks; never secrets. A bridge that accepts credentials issued
+    // elsewhere (JWTs from an identity provider) returns a description such as "oauth:<issuer>".
+    // Empty means it would accept nobody.
+    [[nodiscard]] virtual std::vector<std::string> credential_names(std::size_t /*limit*/) const {
+        return {};
+    }
 };
 
 }  // namespace mcpproxy::sdk

@@ -5,7 +5,7 @@
 // The plugin ABI version. Any change to a type or virtual interface in this directory that a
 // compiled plugin could observe (layout, vtable order, signatures) increments it. The host refuses
 // plugins built for another value, naming both.
-#define MCPPROXY_SDK_ABI_VERSION 1u
+#define MCPPROXY_SDK_ABI_VERSION 2u
 
 // The SDK's own release version (semantic versioning); informational only.
 #define MCPPROXY_SDK_VERSION_STRING "0.1.0"
