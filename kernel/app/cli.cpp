@@ -12,13 +12,14 @@
 #include "kernel/app/plugin_cli.hpp"
 #include "kernel/app/server.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/mgmt/admin_key.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/util/atomic_file.hpp"
 
 namespace mcpproxy::app {
 namespace {
 
-const std::vector<std::string> kBuiltins{"serve", "version", "plugins", "config", "activity"};
+const std::vector<std::string> kBuiltins{"serve", "version", "plugins", "config", "activity", "admin-key"};
 
 void add_location_options(CLI::App& cmd, CliOverrides& cli) {
     cmd.add_option("--config", cli.config_file, "Config file (JSON)");
@@ -78,6 +79,12 @@ int run_cli(int argc, const char* const* argv) {
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     serve->add_option("--log-format", cli.log_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}));
+    serve->add_flag("--tunnel-mode", cli.tunnel_mode,
+                    "Serve only /mcp and /healthz with mandatory auth on the tunneled listener");
+    serve->add_option("--tunnel-listen", cli.tunnel_listen,
+                      "A separate tunneled listener, HOST:PORT (implies --tunnel-mode)");
+    serve->add_option("--management-listen", cli.management_listen,
+                      "Serve the admin API and web UI on this loopback HOST:PORT");
     serve->add_option("--port-file", serve_options.port_file,
                       "Write the bound addresses as JSON to this file once listening");
     serve->add_option("--threads", serve_options.threads, "I/O threads (default: one per core)");
@@ -98,6 +105,11 @@ int run_cli(int argc, const char* const* argv) {
     auto* config_check = config_cmd->add_subcommand(
         "check", "Validate a config file and print the effective config, secrets redacted");
     config_check->add_option("file", config_file, "Config file")->required();
+
+    auto* admin_key_cmd = app.add_subcommand("admin-key", "The management listener's admin key");
+    admin_key_cmd->require_subcommand(1);
+    auto* admin_key_show = admin_key_cmd->add_subcommand("show", "Print the admin key (create it if missing)");
+    add_location_options(*admin_key_show, cli);
 
     ActivityQueryOptions activity_options;
     auto* activity_cmd = app.add_subcommand("activity", "Query the activity log");
@@ -163,6 +175,12 @@ int run_cli(int argc, const char* const* argv) {
         if (app.got_subcommand("version")) return print_version();
         if (plugins_list->parsed()) return list_plugins(cli, output);
         if (config_check->parsed()) return check_config(config_file);
+        if (admin_key_show->parsed()) {
+            const auto config = effective_config(cli);
+            util::ensure_private_directory(config.data_dir);
+            std::cout << mgmt::load_or_create_admin_key(config.data_dir, config.api_key) << "\n";
+            return 0;
+        }
         if (activity_list->parsed()) return list_activity_command(effective_config(cli).data_dir, activity_options);
         if (activity_export->parsed()) {
             activity_options.output = export_format;

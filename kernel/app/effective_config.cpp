@@ -30,6 +30,21 @@ config::Config effective_config(const CliOverrides& cli) {
     if (cli.plugins_dir) c.plugins_dir = *cli.plugins_dir;
     if (cli.log_level) c.log_level = *cli.log_level;
     if (cli.log_format) c.log_format = *cli.log_format;
+    if (cli.tunnel_mode) c.tunnel.enabled = true;
+    if (cli.tunnel_listen) {
+        if (!util::parse_host_port(*cli.tunnel_listen)) {
+            throw config::ConfigError("", "--tunnel-listen", "expected HOST:PORT");
+        }
+        c.tunnel.enabled = true;
+        c.tunnel.listen = *cli.tunnel_listen;
+    }
+    if (cli.management_listen) {
+        if (!util::parse_host_port(*cli.management_listen)) {
+            throw config::ConfigError("", "--management-listen", "expected HOST:PORT");
+        }
+        c.management.enabled = true;
+        c.management.listen = *cli.management_listen;
+    }
     for (const auto& name : cli.plugins) {
         const bool already = std::any_of(c.plugins.begin(), c.plugins.end(),
                                          [&](const auto& p) { return p.name == name; });

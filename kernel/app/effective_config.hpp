@@ -16,6 +16,9 @@ struct CliOverrides {
     std::optional<std::string> plugins_dir;
     std::optional<std::string> log_level;
     std::optional<std::string> log_format;
+    bool tunnel_mode = false;
+    std::optional<std::string> tunnel_listen;
+    std::optional<std::string> management_listen;
 };
 
 // The config file given with --config, else <default data dir>/mcp_config.json when it exists,

@@ -4,14 +4,11 @@
 #include <future>
 
 #include "kernel/activity/sqlite_activity_store.hpp"
-#include "kernel/app/activity_sink.hpp"
 #include "kernel/app/port_file.hpp"
-#include "kernel/auth/auth_chain.hpp"
-#include "kernel/mcp/dispatcher.hpp"
-#include "kernel/upstream/transport_factory.hpp"
-#include "kernel/health/health_routes.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/protocol/jsonrpc.hpp"
+#include "kernel/tunnel/tunnel_rules.hpp"
+#include "kernel/upstream/transport_factory.hpp"
 #include "kernel/util/atomic_file.hpp"
 
 namespace mcpproxy::app {
@@ -30,6 +27,12 @@ Server::~Server() {
     }
 }
 
+void Server::open_activity_log() {
+    activity_store_ = std::make_shared<activity::SqliteActivityStore>(config_.data_dir);
+    activity_ = std::make_shared<activity::ActivityLog>(activity_store_, log::get("activity"),
+                                                        activity::ActivityLogOptions{});
+}
+
 void Server::load_plugins() {
     supervisor_ = std::make_unique<process::Supervisor>(io_.get_executor());
     plugins::HostServices services;
@@ -37,62 +40,190 @@ void Server::load_plugins() {
     services.processes = supervisor_.get();
     plugins_ = std::make_unique<plugins::PluginRegistry>(
         plugins::PluginLocator("", config_.plugins_dir), services);
-    for (const auto& p : config_.plugins) {
-        readiness_->expect("plugin:" + p.name);
-        plugins_->load(p.name, p.settings);
+    for (const auto& p : config_.plugins) plugins_->load(p.name, p.settings);
+    plugins_->start_all();
+}
+
+std::vector<std::string> Server::tunnel_credential_names() {
+    std::vector<std::string> names;
+    for (auto* bridge : bridges_for(Role::tunnel)) {
+        try {
+            for (auto& n : bridge->credential_names(20)) names.push_back(std::move(n));
+        } catch (...) {
+        }
+    }
+    return names;
+}
+
+std::vector<std::string> Server::routed_servers() const {
+    std::vector<std::string> names;
+    for (const auto& s : config_.servers) {
+        if (s.enabled && !s.quarantined) names.push_back(s.name);
+    }
+    return names;
+}
+
+void Server::check_rules() {
+    tunnel::check_management_rules(config_);
+    if (!config_.tunnel.enabled) return;
+    const auto bridges = bridges_for(Role::tunnel);
+    std::string hint;
+    for (auto* b : bridges) {
+        if (hint.empty()) hint = b->setup_hint();
+    }
+    if (bridges.empty()) {
+        hint = "load an auth bridge plugin with --plugin NAME (see `mcpproxy plugins list`)";
+    } else if (hint.empty()) {
+        hint = "create a credential with your auth bridge first";
+    }
+    tunnel::check_tunnel_rules(config_, tunnel_credential_names(), !bridges.empty(), hint);
+}
+
+void Server::start_upstreams() {
+    upstreams_ = std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
+    sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
+    upstreams_->on_lists_changed(
+        [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
+    upstreams_->on_notification([this](const std::string& server, const nlohmann::json& n) {
+        forward_upstream_notification(server, n);
+    });
+    readiness_->expect("upstreams", "connecting to upstream servers");
+}
+
+void Server::bind_listeners() {
+    const bool tunnel_on_main = config_.tunnel.enabled && config_.tunnel.listen.empty();
+    listener_specs_.push_back({"main", config_.listen, tunnel_on_main ? Role::tunnel : Role::local});
+    if (config_.tunnel.enabled && !tunnel_on_main) {
+        listener_specs_.push_back({"tunnel", config_.tunnel.listen, Role::tunnel});
+    }
+    if (config_.management.enabled) {
+        listener_specs_.push_back({"management", config_.management.listen, Role::management});
+    }
+    for (auto& spec : listener_specs_) {
+        auto context = std::make_shared<net::ListenerContext>();
+        context->name = spec.name;
+        context->routes = routes_for(spec);
+        context->limits = config_.limits;
+        context->log = log::get("http");
+        auto listener = std::make_shared<net::Listener>(io_, *util::parse_host_port(spec.address), context);
+        readiness_->expect("listener:" + spec.name);
+        spec.address = listener->bind().to_string();
+        listeners_.push_back(listener);
+        log_->info("listening on {} (listener {})", spec.address, spec.name);
+    }
+    if (management_) {
+        for (const auto& spec : listener_specs_) {
+            management_->listeners.push_back({spec.name, spec.address,
+                                              spec.role == Role::tunnel       ? "tunnel"
+                                              : spec.role == Role::management ? "management"
+                                                                              : "local"});
+        }
     }
 }
 
-std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint() {
-    std::vector<sdk::AuthBridge*> bridges;
+void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed) {
+    if (url_changed) {
+        log_->info("tunnel mode: public URL is now {} (its host is trusted on the tunneled listener)",
+                   status.public_url);
+    }
+    if (status.state == sdk::TunnelState::failed || status.state == sdk::TunnelState::degraded) {
+        log_->warn("tunnel {}: {}", tunnel::to_string(status.state), status.detail);
+    }
+    if (config_.tunnel.require_ready) {
+        if (tunnel_board_->all_ready()) readiness_->set_ready("tunnel");
+        else readiness_->set_not_ready("tunnel", "tunnel " + std::string(tunnel::to_string(status.state)));
+    }
+}
+
+void Server::start_tunnels() {
+    std::string tunneled;
+    for (const auto& spec : listener_specs_) {
+        if (spec.role == Role::tunnel) tunneled = spec.address;
+    }
     for (auto& p : plugins_->plugins()) {
-        if (auto* bridge = p.instance->auth_bridge()) bridges.push_back(bridge);
+        auto* adapter = p.instance->tunnel_adapter();
+        if (adapter == nullptr) continue;
+        if (tunneled.empty()) {
+            throw std::runtime_error("plugin " + p.info.name +
+                                     " is a tunnel adapter: start with --tunnel-mode (or \"tunnel\": "
+                                     "{\"enabled\": true}) so that a tunneled listener exists");
+        }
+        const auto target_address = *util::parse_host_port(tunneled);
+        sdk::TunnelTarget target{target_address.host, target_address.port, "http"};
+        std::string provider;
+        try {
+            provider = adapter->provider();
+            adapter->preflight();
+        } catch (const std::exception& e) {
+            throw std::runtime_error("plugin " + p.info.name + ": " + e.what());
+        }
+        if (config_.tunnel.require_ready) readiness_->expect("tunnel", "tunnel starting");
+        auto sink = std::make_unique<tunnel::TunnelEventsSink>(
+            p.info.name, provider, *tunnel_board_,
+            [guard = tunnel_guard_](const std::string& host) {
+                if (guard) guard->add_trusted_host(host);
+            },
+            [this](const sdk::TunnelStatus& s, bool changed) { on_tunnel_status(s, changed); });
+        try {
+            adapter->start(target, *sink);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("plugin " + p.info.name + ": cannot start the tunnel: " + e.what());
+        }
+        tunnel_sinks_.push_back(std::move(sink));
+        tunnel_adapters_.push_back(adapter);
     }
-    const auto address = *util::parse_host_port(config_.listen);
-    // Anonymous callers only where nobody else can reach: a loopback listener with no auth bridge.
-    const bool anonymous = bridges.empty() && util::is_loopback_host(address.host);
-    if (bridges.empty() && !anonymous) {
-        log_->warn("listener {} is not loopback and no auth bridge is loaded: every /mcp request "
-                   "will be refused (load auth-agent-token)", config_.listen);
-    }
-    auto chain = std::make_shared<auth::AuthChain>(std::move(bridges), anonymous);
-    guard_ = std::make_shared<mcp::OriginGuard>(address, config_.trusted_hosts,
-                                                config_.allowed_origins);
-    auto dispatcher = std::make_shared<mcp::Dispatcher>(upstreams_, config_);
-    mcp::FrontEndOptions options;
-    options.answer_timeout = config_.call_tool_timeout;
-    const auto& rl = config_.rate_limits;
-    options.identity_limits = std::make_shared<policy::RateLimiter>(
-        policy::LimitSettings{rl.requests_per_second, rl.burst, rl.max_concurrent});
-    if (rl.auth_failures_per_minute > 0) {
-        const auto burst = static_cast<std::uint32_t>(std::max(1.0, rl.auth_failures_per_minute));
-        options.auth_failures = std::make_shared<policy::RateLimiter>(
-            policy::LimitSettings{rl.auth_failures_per_minute / 60.0, burst, 0});
-    }
-    return std::make_shared<mcp::StreamableHttpEndpoint>(dispatcher, sessions_, guard_, chain,
-                                                         options, make_activity_sink(activity_));
 }
 
-void Server::open_activity_log() {
-    auto store = std::make_shared<activity::SqliteActivityStore>(config_.data_dir);
-    activity_ = std::make_shared<activity::ActivityLog>(store, log::get("activity"),
-                                                        activity::ActivityLogOptions{});
+void Server::log_banner() {
+    if (!config_.tunnel.enabled) return;
+    std::string tunneled;
+    for (const auto& spec : listener_specs_) {
+        if (spec.role == Role::tunnel) tunneled = spec.address;
+    }
+    std::string url = config_.tunnel.public_url;
+    for (const auto& e : tunnel_board_->entries()) {
+        if (!e.status.public_url.empty()) url = e.status.public_url;
+    }
+    log_->info("{}", tunnel::tunnel_banner(tunneled, url, tunnel_credential_names(), routed_servers()));
 }
 
-std::shared_ptr<net::RouteTable> Server::main_routes() {
-    auto routes = std::make_shared<net::RouteTable>();
-    routes->add("/healthz", health::healthz_handler(readiness_));
-    routes->add("/readyz", health::readyz_handler(readiness_));
-    routes->add("/mcp", make_mcp_endpoint()->handler());
-    return routes;
+void Server::write_port_file() {
+    if (options_.port_file.empty()) return;
+    std::map<std::string, std::string> ports;
+    for (const auto& spec : listener_specs_) ports[spec.name] = spec.address;
+    app::write_port_file(options_.port_file, ports);
+}
+
+void Server::start() {
+    // Before anything else: a stop signal during start-up must take the graceful path too.
+    signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
+    util::ensure_private_directory(config_.data_dir);
+    for (const auto& w : config_.warnings) log_->warn("config: {}", w);
+    open_activity_log();
+    load_plugins();
+    check_rules();
+    start_upstreams();
+    bind_listeners();
+    const unsigned n = options_.threads != 0 ? options_.threads
+                                             : std::max(1U, std::thread::hardware_concurrency());
+    for (auto& l : listeners_) l->start();
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (const auto& spec : listener_specs_) readiness_->set_ready("listener:" + spec.name);
+    upstreams_->start();
+    start_tunnels();
+    log_banner();
+    write_port_file();
+    housekeeping_ = std::make_unique<asio::steady_timer>(io_);
+    asio::post(io_, [this] { schedule_housekeeping(); });
+    log_->info("mcpproxy ready: {} listener(s), {} plugin(s), {} upstream server(s) configured",
+               listeners_.size(), plugins_->plugins().size(), config_.servers.size());
 }
 
 void Server::broadcast_list_changes(const std::vector<std::string>& changed) {
     for (const auto& session : sessions_->all()) {
         if (!session->has_stream()) continue;
         for (const auto& what : changed) {
-            session->post(protocol::make_notification("notifications/" + what + "/list_changed",
-                                                      nullptr));
+            session->post(protocol::make_notification("notifications/" + what + "/list_changed", nullptr));
         }
     }
 }
@@ -108,71 +239,17 @@ void Server::forward_upstream_notification(const std::string& server, const nloh
     }
 }
 
-void Server::start_upstreams() {
-    upstreams_ = std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
-    sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
-    upstreams_->on_lists_changed(
-        [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
-    upstreams_->on_notification([this](const std::string& server, const nlohmann::json& n) {
-        forward_upstream_notification(server, n);
-    });
-    readiness_->expect("upstreams", "connecting to upstream servers");
-}
-
 void Server::schedule_housekeeping() {
     housekeeping_->expires_after(std::chrono::milliseconds(100));
     housekeeping_->async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         if (upstreams_->settled()) readiness_->set_ready("upstreams");
-        const auto activity_health = activity_->health();
-        if (activity_health.ok) readiness_->clear_degraded("activity");
-        else readiness_->set_degraded("activity", "activity log cannot write: " + activity_health.last_error);
-        static int ticks = 0;
-        if (++ticks % 600 == 0) sessions_->sweep();
+        const auto health = activity_->health();
+        if (health.ok) readiness_->clear_degraded("activity");
+        else readiness_->set_degraded("activity", "activity log cannot write: " + health.last_error);
+        if (++housekeeping_ticks_ % 600 == 0) sessions_->sweep();
         schedule_housekeeping();
     });
-}
-
-void Server::bind_listeners() {
-    auto context = std::make_shared<net::ListenerContext>();
-    context->name = "main";
-    context->routes = main_routes();
-    context->limits = config_.limits;
-    context->log = log::get("http");
-    const auto address = util::parse_host_port(config_.listen);
-    auto listener = std::make_shared<net::Listener>(io_, *address, context);
-    readiness_->expect("listener:main");
-    const auto bound = listener->bind();
-    listeners_.push_back(listener);
-    log_->info("listening on {} (listener main)", bound.to_string());
-}
-
-void Server::start() {
-    // Before anything else: a stop signal during start-up must take the graceful path too.
-    signals_ = std::make_unique<asio::signal_set>(io_, SIGINT, SIGTERM);
-    util::ensure_private_directory(config_.data_dir);
-    for (const auto& w : config_.warnings) log_->warn("config: {}", w);
-    open_activity_log();
-    load_plugins();
-    start_upstreams();
-    bind_listeners();
-    const unsigned n = options_.threads != 0 ? options_.threads
-                                             : std::max(1U, std::thread::hardware_concurrency());
-    for (auto& l : listeners_) l->start();
-    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
-    for (auto& l : listeners_) readiness_->set_ready("listener:" + l->context()->name);
-    plugins_->start_all();
-    for (const auto& p : plugins_->plugins()) readiness_->set_ready("plugin:" + p.info.name);
-    upstreams_->start();
-    housekeeping_ = std::make_unique<asio::steady_timer>(io_);
-    schedule_housekeeping();
-    if (!options_.port_file.empty()) {
-        std::map<std::string, std::string> ports;
-        for (const auto& l : listeners_) ports[l->context()->name] = l->bound_address().to_string();
-        write_port_file(options_.port_file, ports);
-    }
-    log_->info("mcpproxy ready: {} listener(s), {} plugin(s), {} upstream server(s) configured",
-               listeners_.size(), plugins_->plugins().size(), config_.servers.size());
 }
 
 int Server::run() {
@@ -187,7 +264,7 @@ int Server::run() {
 }
 
 void Server::shutdown() {
-    for (const auto& p : plugins_->plugins()) readiness_->set_not_ready("plugin:" + p.info.name, "stopping");
+    readiness_->set_not_ready("shutdown", "stopping");
     asio::post(io_, [this] { housekeeping_->cancel(); });
     // Ending the sessions ends their GET streams; in-flight POSTs still finish below.
     sessions_->close_all();
@@ -196,18 +273,19 @@ void Server::shutdown() {
         l->context()->connections.begin_shutdown();
     }
     const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_timeout;
-    auto busy = [&] {
+    auto open_connections = [&] {
         std::size_t n = 0;
         for (auto& l : listeners_) n += l->context()->connections.size();
         return n;
     };
-    while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    if (const auto left = busy(); left > 0) {
+    if (const auto left = open_connections(); left > 0) {
         log_->warn("shutdown timeout: closing {} connection(s) still open", left);
         for (auto& l : listeners_) l->context()->connections.close_all();
     }
+    for (auto it = tunnel_adapters_.rbegin(); it != tunnel_adapters_.rend(); ++it) (*it)->stop();
     upstreams_->stop(std::chrono::seconds(5));
     plugins_->stop_all();
     activity_->stop();

@@ -8,14 +8,18 @@
 #include <spdlog/logger.h>
 
 #include "kernel/activity/activity_log.hpp"
+#include "kernel/activity/activity_store.hpp"
 #include "kernel/config/config.hpp"
 #include "kernel/health/readiness.hpp"
-#include "kernel/net/listener.hpp"
 #include "kernel/mcp/origin_guard.hpp"
 #include "kernel/mcp/session_store.hpp"
 #include "kernel/mcp/streamable_http.hpp"
+#include "kernel/mgmt/management_api.hpp"
+#include "kernel/net/listener.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/process/supervisor.hpp"
+#include "kernel/tunnel/tunnel_board.hpp"
+#include "kernel/tunnel/tunnel_events.hpp"
 #include "kernel/upstream/upstream_manager.hpp"
 
 namespace mcpproxy::app {
@@ -25,9 +29,9 @@ struct ServeOptions {
     unsigned threads = 0;   // I/O threads; 0: one per core
 };
 
-// The running proxy: I/O threads, listeners, plugins. run() blocks until SIGINT/SIGTERM, then
-// shuts down gracefully (stop accepting, finish in-flight requests up to the shutdown timeout,
-// stop plugins in reverse order).
+// The running proxy: I/O threads, listeners (local, tunneled, management), plugins, upstreams.
+// run() blocks until SIGINT/SIGTERM, then shuts down gracefully (stop accepting, finish
+// in-flight requests up to the shutdown timeout, stop tunnels and plugins in reverse order).
 class Server {
 public:
     Server(config::Config config, ServeOptions options);
@@ -35,37 +39,68 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Loads plugins, binds listeners; throws (PluginError, runtime_error) with one clear line.
+    // Loads and starts plugins, checks the tunnel-mode rules, binds listeners; throws with one
+    // clear line (nothing stays bound when it throws).
     void start();
     // Serves until a stop signal; returns the process exit code.
     int run();
 
 private:
+    enum class Role { local, tunnel, management };
+    struct ListenerSpec {
+        std::string name;
+        std::string address;
+        Role role;
+    };
+
+    // Start-up steps, in order.
+    void open_activity_log();
     void load_plugins();
-    std::shared_ptr<net::RouteTable> main_routes();
-    void bind_listeners();
-    void shutdown();
+    void check_rules();
     void start_upstreams();
-    std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint();
+    void bind_listeners();
+    void start_tunnels();
+    void write_port_file();
+    void log_banner();
+
+    // Route tables for each listener role (server_routes.cpp).
+    std::shared_ptr<net::RouteTable> routes_for(const ListenerSpec& spec);
+    std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(const ListenerSpec& spec,
+                                                                    std::shared_ptr<mcp::OriginGuard> guard);
+    std::vector<sdk::AuthBridge*> bridges_for(Role role);
+    void add_well_known_routes(net::RouteTable& routes);
+    std::shared_ptr<mgmt::ManagementContext> management_context();
+
     void broadcast_list_changes(const std::vector<std::string>& changed);
     void forward_upstream_notification(const std::string& server, const nlohmann::json& n);
+    void on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed);
     void schedule_housekeeping();
-    void open_activity_log();
+    void shutdown();
+    [[nodiscard]] std::vector<std::string> tunnel_credential_names();
+    [[nodiscard]] std::vector<std::string> routed_servers() const;
 
     config::Config config_;
     ServeOptions options_;
     std::shared_ptr<spdlog::logger> log_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     net::asio::io_context io_;
     std::unique_ptr<net::asio::signal_set> signals_;
     std::vector<std::thread> threads_;
     std::shared_ptr<health::Readiness> readiness_;
+    std::shared_ptr<activity::ActivityStore> activity_store_;
     std::shared_ptr<activity::ActivityLog> activity_;
     std::unique_ptr<process::Supervisor> supervisor_;
     std::unique_ptr<plugins::PluginRegistry> plugins_;
     std::shared_ptr<upstream::UpstreamManager> upstreams_;
     std::shared_ptr<mcp::SessionStore> sessions_;
-    std::shared_ptr<mcp::OriginGuard> guard_;
+    std::shared_ptr<tunnel::TunnelBoard> tunnel_board_ = std::make_shared<tunnel::TunnelBoard>();
+    std::shared_ptr<mcp::OriginGuard> tunnel_guard_;
+    std::vector<std::unique_ptr<tunnel::TunnelEventsSink>> tunnel_sinks_;
+    std::vector<sdk::TunnelAdapter*> tunnel_adapters_;
     std::unique_ptr<net::asio::steady_timer> housekeeping_;
+    unsigned housekeeping_ticks_ = 0;  // touched only by the housekeeping timer's handler
+    std::vector<ListenerSpec> listener_specs_;
+    std::shared_ptr<mgmt::ManagementContext> management_;
     std::vector<std::shared_ptr<net::Listener>> listeners_;
 };
 

@@ -56,6 +56,23 @@ struct RateLimits {
     double auth_failures_per_minute = 30;  // per client address; 0 disables
 };
 
+// Tunnel mode: the listener a tunnel daemon forwards to serves /mcp and /healthz only, with
+// mandatory authentication.
+struct TunnelConfig {
+    bool enabled = false;
+    std::string listen;                 // empty: the main listener is the tunneled one
+    std::vector<std::string> auth;      // auth bridge plugins accepted there; empty: every loaded bridge
+    std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // whose forwarding headers count
+    bool require_ready = false;         // /healthz 503 until a tunnel adapter reports ready
+    std::string public_url;             // known in advance (named tunnels); adapters may report it
+};
+
+// The operator's listener: REST API, web UI and /metrics behind the admin key.
+struct ManagementConfig {
+    bool enabled = false;
+    std::string listen = "127.0.0.1:8081";
+};
+
 struct Config {
     std::string source_file;  // empty when no file was read
     std::string listen = "127.0.0.1:8080";
@@ -73,6 +90,8 @@ struct Config {
     std::vector<std::string> allowed_origins;
     std::vector<std::string> trusted_hosts;
     std::string api_key;  // secret
+    TunnelConfig tunnel;
+    ManagementConfig management;
     std::vector<UpstreamConfig> servers;
     std::vector<std::string> warnings;  // non-fatal remarks found while loading
 };

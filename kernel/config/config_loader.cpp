@@ -147,6 +147,33 @@ void parse_rate_limits(JsonReader r, RateLimits& limits) {
     r.finish();
 }
 
+void parse_tunnel(JsonReader r, TunnelConfig& t) {
+    t.enabled = r.boolean("enabled").value_or(true);
+    if (auto v = r.string("listen")) {
+        check_listen(r, "listen", *v);
+        t.listen = *v;
+    }
+    if (auto v = r.string_list("auth")) t.auth = *v;
+    if (auto v = r.string_list("trusted_proxies")) t.trusted_proxies = *v;
+    t.require_ready = r.boolean("require_ready").value_or(false);
+    if (auto v = r.string("public_url")) {
+        if (!v->empty() && !v->starts_with("https://") && !v->starts_with("http://")) {
+            r.fail("public_url", "expected an https:// URL");
+        }
+        t.public_url = *v;
+    }
+    r.finish();
+}
+
+void parse_management(JsonReader r, ManagementConfig& m) {
+    m.enabled = r.boolean("enabled").value_or(true);
+    if (auto v = r.string("listen")) {
+        check_listen(r, "listen", *v);
+        m.listen = *v;
+    }
+    r.finish();
+}
+
 std::string expand_home(const std::string& path) {
     if (path == "~" || path.starts_with("~/")) {
         const char* home = std::getenv("HOME");
@@ -202,6 +229,8 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     if (auto v = r.string_list("allowed_origins")) config.allowed_origins = *v;
     if (auto v = r.string_list("trusted_hosts")) config.trusted_hosts = *v;
     if (auto v = r.string("api_key")) config.api_key = *v;
+    if (auto v = r.object("tunnel")) parse_tunnel(*v, config.tunnel);
+    if (auto v = r.object("management")) parse_management(*v, config.management);
     if (const auto* v = r.raw("mcpServers")) parse_servers(*v, file, config);
     // Keys of the Go mcpproxy's mcp_config.json that have no meaning here.
     r.ignore({"enable_tray", "tools_limit", "tool_response_limit", "enable_web_ui", "logging",

@@ -58,6 +58,13 @@ nlohmann::json effective_config_redacted(const Config& config) {
     j["allowed_origins"] = config.allowed_origins;
     j["trusted_hosts"] = config.trusted_hosts;
     j["api_key"] = config.api_key.empty() ? "" : kRedacted;
+    j["tunnel"] = {{"enabled", config.tunnel.enabled},
+                   {"listen", config.tunnel.listen},
+                   {"auth", config.tunnel.auth},
+                   {"trusted_proxies", config.tunnel.trusted_proxies},
+                   {"require_ready", config.tunnel.require_ready},
+                   {"public_url", config.tunnel.public_url}};
+    j["management"] = {{"enabled", config.management.enabled}, {"listen", config.management.listen}};
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& p : config.plugins) {
         plugins.push_back({{"name", p.name}, {"config", p.settings}});

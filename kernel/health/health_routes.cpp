@@ -28,6 +28,17 @@ net::Handler healthz_handler(std::shared_ptr<const Readiness> readiness) {
     };
 }
 
+net::Handler bare_healthz_handler(std::shared_ptr<const Readiness> readiness) {
+    return [readiness](net::HttpExchange& ex) -> net::Awaitable<void> {
+        if (!is_get_or_head(ex.request())) {
+            co_await ex.respond(net::empty_response(http::status::not_found, ex.request()));
+            co_return;
+        }
+        co_await ex.respond(net::empty_response(
+            readiness->ready() ? http::status::ok : http::status::service_unavailable, ex.request()));
+    };
+}
+
 net::Handler readyz_handler(std::shared_ptr<const Readiness> readiness) {
     return [readiness](net::HttpExchange& ex) -> net::Awaitable<void> {
         if (!is_get_or_head(ex.request())) {

@@ -103,7 +103,7 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         co_await ex.respond(std::move(res));
         co_return;
     }
-    const auto& peer = ex.connection().peer_address;
+    const auto peer = client_address(ex);
     if (options_.auth_failures && !options_.auth_failures->would_admit(peer)) {
         // Too many failed logins from this address: refuse before looking at any credential.
         auto res = net::json_response(http::status::too_many_requests, req,
@@ -393,6 +393,13 @@ net::Awaitable<void> StreamableHttpEndpoint::run_batch(net::HttpExchange& ex, co
     }
 }
 
+std::string StreamableHttpEndpoint::client_address(const net::HttpExchange& ex) const {
+    const auto& peer = ex.connection().peer_address;
+    if (!options_.client_addresses) return peer;
+    return options_.client_addresses->resolve(peer, header(ex.request(), "Cf-Connecting-IP"),
+                                              header(ex.request(), "X-Forwarded-For"));
+}
+
 void StreamableHttpEndpoint::handle_client_notification(const Json& message,
                                                         const std::shared_ptr<Session>& session) {
     const std::string method = protocol::method_of(message);
@@ -484,7 +491,7 @@ void StreamableHttpEndpoint::record(const net::HttpExchange& ex, const sdk::Iden
     r.request_id = ex.request_id();
     r.identity_name = identity.name;
     r.identity_kind = identity.kind;
-    r.client_address = ex.connection().peer_address;
+    r.client_address = client_address(ex);
     r.listener = ex.connection().listener_name;
     r.method = protocol::method_of(request);
     if (ctx != nullptr) {

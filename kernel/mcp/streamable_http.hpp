@@ -11,6 +11,7 @@
 #include "kernel/mcp/session_store.hpp"
 #include "kernel/net/route_table.hpp"
 #include "kernel/policy/rate_limiter.hpp"
+#include "kernel/tunnel/client_address.hpp"
 
 namespace mcpproxy::mcp {
 
@@ -19,6 +20,8 @@ struct FrontEndOptions {
     std::chrono::seconds keepalive{15};                // SSE comment on idle GET streams
     std::shared_ptr<policy::RateLimiter> identity_limits;  // per identity name; may be null
     std::shared_ptr<policy::RateLimiter> auth_failures;    // per client address; may be null
+    // Believes forwarding headers from the tunnel daemon only; null: the TCP peer is the client.
+    std::shared_ptr<const tunnel::ClientAddressResolver> client_addresses;
 };
 
 // The MCP Streamable HTTP endpoint (/mcp) of one listener: validates Host and Origin,
@@ -50,6 +53,7 @@ private:
     // Takes a rate/concurrency slot for a request, or answers 429 and returns false.
     net::Awaitable<bool> admit(net::HttpExchange& ex, const sdk::Identity& identity,
                                policy::AdmissionSlot& slot);
+    [[nodiscard]] std::string client_address(const net::HttpExchange& ex) const;
     void handle_client_notification(const Json& message, const std::shared_ptr<Session>& session);
     void record(const net::HttpExchange& ex, const sdk::Identity& identity, const Json& request,
                 const RequestContext* ctx, int status, const Json* response,

@@ -34,3 +34,9 @@ void PluginHost::register_command(sdk::CommandSpec command) {
 }
 
 }  // namespace mcpproxy::plugins
+
+namespace mcpproxy::plugins {
+
+void PluginHost::register_route(sdk::RouteSpec route) { routes_.push_back(std::move(route)); }
+
+}  // namespace mcpproxy::plugins

@@ -30,10 +30,15 @@ public:
     [[nodiscard]] sdk::ProcessSupervisor& processes() override;
     [[nodiscard]] sdk::HttpClient& http() override;
     void register_command(sdk::CommandSpec command) override;
+    void register_route(sdk::RouteSpec route) override;
+    [[nodiscard]] const std::vector<sdk::RouteSpec>& routes() const { return routes_; }
 
     [[nodiscard]] const std::vector<sdk::CommandSpec>& commands() const { return commands_; }
     // Drops the registered commands; must happen before the plugin's library is unloaded.
-    void clear_commands() { commands_.clear(); }
+    void clear_commands() {
+        commands_.clear();
+        routes_.clear();
+    }
 
 private:
     std::string plugin_name_;
@@ -41,6 +46,7 @@ private:
     const HostServices& services_;
     log::SdkLogger logger_;
     std::vector<sdk::CommandSpec> commands_;
+    std::vector<sdk::RouteSpec> routes_;
 };
 
 }  // namespace mcpproxy::plugins

@@ -103,7 +103,7 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
     for (;;) {
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) break;
+            if (stopping_ || !u->config.enabled) break;
             u->state = UpstreamState::connecting;
         }
         const auto started = std::chrono::steady_clock::now();
@@ -187,7 +187,7 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
         if (client) co_await client->close();
         {
             std::lock_guard lock(mutex_);
-            if (stopping_) break;
+            if (stopping_ || !u->config.enabled) break;
             ++u->restarts;
         }
         backoff.record_uptime(std::chrono::steady_clock::now() - started);
@@ -197,7 +197,7 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
         co_await u->timer.async_wait(kTuple);
     }
     std::lock_guard lock(mutex_);
-    u->state = UpstreamState::stopped;
+    u->state = u->config.enabled ? UpstreamState::stopped : UpstreamState::disabled;
 }
 
 namespace {
@@ -278,7 +278,7 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
     {
         std::lock_guard lock(mutex_);
         for (const auto& u : upstreams_) {
-            if (u->state != UpstreamState::ready || u->config.quarantined) continue;
+            if (u->state != UpstreamState::ready || u->config.quarantined || !u->config.enabled) continue;
             std::set<std::string> seen;  // an upstream listing a name twice keeps the first
             for (const auto& t : u->tools) {
                 if (seen.insert(t.name).second) all_tools.push_back(t);
@@ -324,6 +324,64 @@ void UpstreamManager::stop(std::chrono::milliseconds limit) {
     }
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (auto& f : done) f.wait_until(deadline);
+}
+
+std::shared_ptr<UpstreamManager::Upstream> UpstreamManager::find(std::string_view server) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& u : upstreams_) {
+        if (u->config.name == server) return u;
+    }
+    return nullptr;
+}
+
+bool UpstreamManager::restart(std::string_view server) {
+    auto u = find(server);
+    if (!u) return false;
+    bool connected = false;
+    {
+        std::lock_guard lock(mutex_);
+        connected = u->state == UpstreamState::ready;
+    }
+    // A connected upstream is closed and reconnected; one waiting out its back-off retries now.
+    if (connected) {
+        u->wake.try_send(boost::system::error_code{}, std::string("closed:restart requested by the operator"));
+    } else {
+        u->timer.cancel();
+    }
+    return true;
+}
+
+bool UpstreamManager::approve(std::string_view server) {
+    auto u = find(server);
+    if (!u) return false;
+    {
+        std::lock_guard lock(mutex_);
+        u->config.quarantined = false;
+    }
+    publish(all_lists());
+    return true;
+}
+
+bool UpstreamManager::set_enabled(std::string_view server, bool enabled) {
+    auto u = find(server);
+    if (!u) return false;
+    bool start = false;
+    {
+        std::lock_guard lock(mutex_);
+        const bool running = u->state != UpstreamState::disabled && u->state != UpstreamState::stopped;
+        u->config.enabled = enabled;
+        if (enabled && !running && !stopping_) {
+            u->state = UpstreamState::connecting;
+            start = true;
+        }
+    }
+    if (start) {
+        asio::co_spawn(u->executor, supervise(u), asio::detached);
+    } else if (!enabled) {
+        u->wake.try_send(boost::system::error_code{}, std::string("stop"));
+        u->timer.cancel();
+    }
+    return true;
 }
 
 std::shared_ptr<McpClient> UpstreamManager::client(std::string_view server) const {

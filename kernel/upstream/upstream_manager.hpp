@@ -49,6 +49,11 @@ public:
     [[nodiscard]] std::shared_ptr<const UpstreamSnapshot> snapshot() const;
     [[nodiscard]] std::vector<UpstreamStatus> status() const;
     [[nodiscard]] std::chrono::milliseconds timeout_for(std::string_view server) const;
+    // Operator actions (management API). Each returns false when no server has that name.
+    bool restart(std::string_view server);
+    bool approve(std::string_view server);  // lift quarantine: its tools become callable
+    bool set_enabled(std::string_view server, bool enabled);
+
     // True once every enabled upstream has been tried at least once (connected or failed).
     [[nodiscard]] bool settled() const;
 
@@ -64,6 +69,7 @@ private:
     boost::asio::awaitable<void> refresh(std::shared_ptr<Upstream> upstream,
                                          std::vector<std::string> which);
     void publish(const std::vector<std::string>& changed);
+    std::shared_ptr<Upstream> find(std::string_view server) const;
 
     boost::asio::io_context& io_;
     config::Config config_;

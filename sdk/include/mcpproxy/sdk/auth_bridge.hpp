@@ -43,6 +43,9 @@ public:
     [[nodiscard]] virtual std::vector<std::string> credential_names(std::size_t /*limit*/) const {
         return {};
     }
+    // One line telling an operator how to create a first credential, shown when a listener
+    // that requires authentication would accept nobody.
+    [[nodiscard]] virtual std::string setup_hint() const { return {}; }
 };
 
 }  // namespace mcpproxy::sdk

@@ -8,6 +8,7 @@
 #include "mcpproxy/sdk/http_client.hpp"
 #include "mcpproxy/sdk/logger.hpp"
 #include "mcpproxy/sdk/process.hpp"
+#include "mcpproxy/sdk/route.hpp"
 #include "mcpproxy/sdk/visibility.hpp"
 
 namespace mcpproxy::sdk {
@@ -27,6 +28,8 @@ public:
     [[nodiscard]] virtual HttpClient& http() = 0;
     // Adds a CLI subcommand (see command.hpp). Call it from the plugin's constructor.
     virtual void register_command(CommandSpec command) = 0;
+    // Adds an HTTP route (see route.hpp). Call it from the plugin's constructor.
+    virtual void register_route(RouteSpec route) = 0;
 };
 
 }  // namespace mcpproxy::sdk
