@@ -14,6 +14,7 @@
 #include "kernel/mcp/origin_guard.hpp"
 #include "kernel/mcp/session_store.hpp"
 #include "kernel/mcp/streamable_http.hpp"
+#include "kernel/metrics/metrics_registry.hpp"
 #include "kernel/mgmt/management_api.hpp"
 #include "kernel/net/listener.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
@@ -78,6 +79,7 @@ private:
     void shutdown();
     [[nodiscard]] std::vector<std::string> tunnel_credential_names();
     [[nodiscard]] std::vector<std::string> routed_servers() const;
+    [[nodiscard]] std::string scrape_gauges() const;
 
     config::Config config_;
     ServeOptions options_;
@@ -101,6 +103,8 @@ private:
     unsigned housekeeping_ticks_ = 0;  // touched only by the housekeeping timer's handler
     std::vector<ListenerSpec> listener_specs_;
     std::shared_ptr<mgmt::ManagementContext> management_;
+    std::shared_ptr<metrics::Registry> metrics_ = std::make_shared<metrics::Registry>();
+    mcp::RecordSink record_sink_;
     std::vector<std::shared_ptr<net::Listener>> listeners_;
 };
 

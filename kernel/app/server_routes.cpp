@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kernel/app/activity_sink.hpp"
+#include "kernel/app/metrics_wiring.hpp"
 #include "kernel/app/server.hpp"
 #include "kernel/auth/auth_chain.hpp"
 #include "kernel/health/health_routes.hpp"
@@ -57,8 +58,9 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
         options.client_addresses =
             std::make_shared<tunnel::ClientAddressResolver>(config_.tunnel.trusted_proxies);
     }
+    if (!record_sink_) record_sink_ = fan_out(make_activity_sink(activity_), make_metrics_sink(metrics_));
     return std::make_shared<mcp::StreamableHttpEndpoint>(dispatcher, sessions_, std::move(guard),
-                                                         chain, options, make_activity_sink(activity_));
+                                                         chain, options, record_sink_);
 }
 
 void Server::add_well_known_routes(net::RouteTable& routes) {
@@ -135,10 +137,46 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
             routes->add("/readyz", health::readyz_handler(readiness_));
             management_ = management_context();
             routes->add_prefix("/api/v1/", mgmt::management_api_handler(management_));
+            routes->add("/metrics", metrics_handler(metrics_, management_->admin_key,
+                                                    [this] { return scrape_gauges(); }));
             break;
         }
     }
     return routes;
+}
+
+}  // namespace mcpproxy::app
+
+namespace mcpproxy::app {
+
+// Gauges read at scrape time from the components that own the numbers.
+std::string Server::scrape_gauges() const {
+    using metrics::escape_label;
+    std::string out;
+    out += "# TYPE mcpproxy_sessions gauge\nmcpproxy_sessions " + std::to_string(sessions_->size()) + "\n";
+    out += "# TYPE mcpproxy_upstream_up gauge\n";
+    std::string restarts = "# TYPE mcpproxy_upstream_restarts_total counter\n";
+    for (const auto& s : upstreams_->status()) {
+        const auto label = "{server=\"" + escape_label(s.name) + "\"}";
+        out += "mcpproxy_upstream_up" + label + " " + (s.state == upstream::UpstreamState::ready ? "1" : "0") + "\n";
+        restarts += "mcpproxy_upstream_restarts_total" + label + " " + std::to_string(s.restarts) + "\n";
+    }
+    out += restarts;
+    out += "# TYPE mcpproxy_tunnel_up gauge\n";
+    std::string tunnel_restarts = "# TYPE mcpproxy_tunnel_restarts_total counter\n";
+    for (const auto& t : tunnel_board_->entries()) {
+        const auto label = "{provider=\"" + escape_label(t.provider) + "\"}";
+        out += "mcpproxy_tunnel_up" + label + " " + (t.status.state == sdk::TunnelState::ready ? "1" : "0") + "\n";
+        tunnel_restarts += "mcpproxy_tunnel_restarts_total" + label + " " + std::to_string(t.status.restarts) + "\n";
+    }
+    out += tunnel_restarts;
+    const auto activity = activity_->health();
+    out += "# TYPE mcpproxy_activity_records_written_total counter\nmcpproxy_activity_records_written_total " +
+           std::to_string(activity.written) + "\n";
+    out += "# TYPE mcpproxy_activity_records_dropped_total counter\nmcpproxy_activity_records_dropped_total " +
+           std::to_string(activity.dropped) + "\n";
+    out += "# TYPE mcpproxy_ready gauge\nmcpproxy_ready " + std::string(readiness_->ready() ? "1" : "0") + "\n";
+    return out;
 }
 
 }  // namespace mcpproxy::app
