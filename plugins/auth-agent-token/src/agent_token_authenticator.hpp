@@ -36,6 +36,9 @@ public:
 
     sdk::AuthResult authenticate(const sdk::RequestView& request) override;
     [[nodiscard]] std::vector<std::string> credential_names(std::size_t limit) const override;
+    [[nodiscard]] std::string setup_hint() const override {
+        return "create an agent token: mcpproxy token create --name CLIENT";
+    }
 
     [[nodiscard]] AuthCounters counters() const noexcept;
 

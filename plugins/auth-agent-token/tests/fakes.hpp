@@ -71,6 +71,7 @@ public:
     void register_command(mcpproxy::sdk::CommandSpec command) override {
         commands.push_back(std::move(command));
     }
+    void register_route(mcpproxy::sdk::RouteSpec route) override { routes.push_back(std::move(route)); }
 
     [[nodiscard]] const mcpproxy::sdk::CommandSpec* command(std::string_view path) const {
         for (const auto& c : commands) {
@@ -81,6 +82,7 @@ public:
 
     FakeClock clock;
     std::vector<mcpproxy::sdk::CommandSpec> commands;
+    std::vector<mcpproxy::sdk::RouteSpec> routes;
     FakeLogger logger_;
 
 private:
