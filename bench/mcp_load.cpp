@@ -1,0 +1,177 @@
+// MCP load generator: N concurrent sessions, each on its own keep-alive connection, initialize and
+// then call one tool in a loop for a fixed time (or count). Prints requests/s, latency
+// percentiles (µs) and errors, as text or as one JSON line. Loopback targets only.
+//
+// Example: bench_mcp_load --url http://127.0.0.1:8080/mcp -c 8 -d 5 --tool echo --args
+// '{"text":"hi"}'
+
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "latency_summary.hpp"
+#include "mcp_http_client.hpp"
+#include "mcp_load_options.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+// What one session saw. Each session is one coroutine on its own strand, so no locking.
+struct SessionTally {
+    std::vector<std::uint64_t> latencies_ns;  // successful calls inside the measured window
+    unsigned long long errors = 0;            // failed calls and failed (re)connects, whole run
+    std::string first_error;
+    Clock::time_point last_measured_completion{};
+
+    void fail(std::string problem) {
+        ++errors;
+        if (first_error.empty()) first_error = std::move(problem);
+    }
+};
+
+struct Schedule {
+    Clock::time_point measure_from;
+    Clock::time_point end;
+};
+
+asio::awaitable<void> open_session(bench::McpHttpClient& client, SessionTally& tally) {
+    if (auto problem = co_await client.open(); !problem.empty()) tally.fail(std::move(problem));
+}
+
+asio::awaitable<void> run_session(bench::McpHttpClient& client, SessionTally& tally,
+                                  const bench::LoadOptions& options, Schedule schedule) {
+    asio::steady_timer pause{co_await asio::this_coro::executor};
+    unsigned long long calls = 0;
+    while (Clock::now() < schedule.end && (options.count == 0 || calls < options.count)) {
+        if (!client.is_open()) {
+            if (auto problem = co_await client.open(); !problem.empty()) {
+                tally.fail(std::move(problem));
+                pause.expires_after(std::chrono::milliseconds(50));  // don't spin on a dead target
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
+        }
+        const auto started = Clock::now();
+        auto problem = co_await client.call_tool();
+        const auto finished = Clock::now();
+        ++calls;
+        if (!problem.empty()) {
+            tally.fail(std::move(problem));
+            continue;
+        }
+        if (started >= schedule.measure_from && finished <= schedule.end) {
+            tally.latencies_ns.push_back(static_cast<std::uint64_t>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(finished - started).count()));
+            tally.last_measured_completion = finished;
+        }
+    }
+}
+
+void run_io(asio::io_context& io, unsigned threads) {
+    io.restart();
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : extra) t.join();
+}
+
+struct Report {
+    unsigned connections = 0;
+    unsigned long long ok = 0;
+    unsigned long long errors = 0;
+    double seconds = 0;
+    double requests_per_second = 0;
+    bench::LatencySummary latency;
+    std::string first_error;
+};
+
+Report combine(std::vector<SessionTally>& tallies, Clock::time_point measure_from,
+               unsigned connections) {
+    Report report;
+    report.connections = connections;
+    std::vector<std::uint64_t> all;
+    Clock::time_point last = measure_from;
+    for (auto& t : tallies) {
+        all.insert(all.end(), t.latencies_ns.begin(), t.latencies_ns.end());
+        report.errors += t.errors;
+        if (report.first_error.empty()) report.first_error = t.first_error;
+        if (!t.latencies_ns.empty()) last = std::max(last, t.last_measured_completion);
+    }
+    report.ok = all.size();
+    report.seconds = std::chrono::duration<double>(last - measure_from).count();
+    if (report.seconds > 0)
+        report.requests_per_second = static_cast<double>(report.ok) / report.seconds;
+    report.latency = bench::summarize_latencies(all);
+    return report;
+}
+
+void print(const Report& r, bool as_json) {
+    if (as_json) {
+        const json::object line{{"connections", r.connections}, {"ok", r.ok},
+                                {"errors", r.errors},           {"seconds", r.seconds},
+                                {"rps", r.requests_per_second}, {"p50_us", r.latency.p50_us},
+                                {"p90_us", r.latency.p90_us},   {"p99_us", r.latency.p99_us},
+                                {"max_us", r.latency.max_us},   {"mean_us", r.latency.mean_us},
+                                {"first_error", r.first_error}};
+        std::printf("%s\n", json::serialize(line).c_str());
+        return;
+    }
+    std::printf("%u sessions: %llu ok, %llu errors in %.2f s = %.0f req/s\n", r.connections, r.ok,
+                r.errors, r.seconds, r.requests_per_second);
+    std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", r.latency.p50_us,
+                r.latency.p90_us, r.latency.p99_us, r.latency.max_us, r.latency.mean_us);
+    if (!r.first_error.empty()) std::printf("first error: %s\n", r.first_error.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    bench::LoadOptions options;
+    try {
+        if (!bench::parse_load_options(argc, argv, options)) return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_mcp_load: %s\n", e.what());
+        return 2;
+    }
+
+    asio::io_context io{static_cast<int>(options.threads)};
+    std::vector<std::unique_ptr<bench::McpHttpClient>> clients;
+    std::vector<SessionTally> tallies(options.connections);
+    for (unsigned i = 0; i < options.connections; ++i) {
+        clients.push_back(std::make_unique<bench::McpHttpClient>(asio::make_strand(io), options));
+    }
+
+    // Every session is initialized before the clock starts, so set-up never counts as load.
+    for (unsigned i = 0; i < options.connections; ++i) {
+        asio::co_spawn(clients[i]->executor(), open_session(*clients[i], tallies[i]),
+                       asio::detached);
+    }
+    run_io(io, options.threads);
+
+    const auto start = Clock::now();
+    const Schedule schedule{start + std::chrono::duration_cast<Clock::duration>(options.warmup),
+                            start + std::chrono::duration_cast<Clock::duration>(options.duration)};
+    for (unsigned i = 0; i < options.connections; ++i) {
+        asio::co_spawn(clients[i]->executor(),
+                       run_session(*clients[i], tallies[i], options, schedule), asio::detached);
+    }
+    run_io(io, options.threads);
+
+    // Sessions end outside the measurement, so bridges that keep a process per session free it.
+    for (auto& client : clients) {
+        asio::co_spawn(client->executor(), client->end_session(), asio::detached);
+    }
+    run_io(io, options.threads);
+
+    const auto report = combine(tallies, schedule.measure_from, options.connections);
+    print(report, options.json_output);
+    return report.ok > 0 ? 0 : 1;
+}
