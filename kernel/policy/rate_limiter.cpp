@@ -20,7 +20,8 @@ void RateLimiter::refill(Bucket& b, Clock::time_point now) {
 RateLimiter::Bucket& RateLimiter::bucket(const std::string& key, const sdk::Limits* overrides,
                                          Clock::time_point now) {
     auto it = buckets_.find(key);
-    if (it == buckets_.end()) {
+    const bool created = it == buckets_.end();
+    if (created) {
         if (buckets_.size() >= max_keys_) evict_idle(now);
         Bucket b;
         b.rate = defaults_.requests_per_second;
@@ -36,7 +37,9 @@ RateLimiter::Bucket& RateLimiter::bucket(const std::string& key, const sdk::Limi
         if (overrides->burst) b.capacity = *overrides->burst;
         else if (overrides->requests_per_second) b.capacity = std::max(1.0, std::ceil(b.rate));
         if (overrides->max_concurrent) b.max_concurrent = *overrides->max_concurrent;
-        b.tokens = std::min(b.tokens, b.capacity);
+        // A new key starts with its own full burst, not the default one; a known key keeps what
+        // it has left (within a capacity that may have changed).
+        b.tokens = created ? b.capacity : std::min(b.tokens, b.capacity);
     }
     return b;
 }
