@@ -50,9 +50,13 @@ net::Handler metrics_handler(std::shared_ptr<metrics::Registry> registry, std::s
             co_await ex.respond(std::move(res));
             co_return;
         }
-        co_await ex.respond(net::text_response(net::http::status::ok, req,
-                                               registry->render() + (gauges ? gauges() : ""),
-                                               "text/plain; version=0.0.4; charset=utf-8"));
+        // Built outside the co_await: GCC 12 destroys temporaries of a conditional expression
+        // inside a co_await twice.
+        std::string body = registry->render();
+        if (gauges) body += gauges();
+        auto res = net::text_response(net::http::status::ok, req, std::move(body),
+                                      "text/plain; version=0.0.4; charset=utf-8");
+        co_await ex.respond(std::move(res));
     };
 }
 

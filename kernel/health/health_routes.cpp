@@ -22,9 +22,10 @@ net::Handler healthz_handler(std::shared_ptr<const Readiness> readiness) {
             co_return;
         }
         const bool ready = readiness->ready();
-        co_await ex.respond(net::text_response(
-            ready ? http::status::ok : http::status::service_unavailable, ex.request(),
-            ready ? "ok\n" : "starting\n"));
+        std::string text = ready ? "ok\n" : "starting\n";
+        auto res = net::text_response(ready ? http::status::ok : http::status::service_unavailable,
+                                      ex.request(), std::move(text));
+        co_await ex.respond(std::move(res));
     };
 }
 
@@ -59,9 +60,9 @@ net::Handler readyz_handler(std::shared_ptr<const Readiness> readiness) {
             degraded.push_back({{"component", d.component}, {"detail", d.detail}});
         }
         body["degraded"] = degraded;
-        co_await ex.respond(net::json_response(
-            body["ready"].get<bool>() ? http::status::ok : http::status::service_unavailable,
-            ex.request(), body));
+        const auto status = body["ready"].get<bool>() ? http::status::ok : http::status::service_unavailable;
+        auto res = net::json_response(status, ex.request(), body);
+        co_await ex.respond(std::move(res));
     };
 }
 

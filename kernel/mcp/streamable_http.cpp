@@ -247,9 +247,10 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
         case protocol::MessageKind::invalid:
             break;
     }
-    co_await reply_error(ex, http::status::bad_request,
-                         body->is_object() && body->contains("id") ? (*body)["id"] : Json(nullptr),
-                         ec::invalid_request, "Invalid Request: not a JSON-RPC 2.0 message");
+    Json id = nullptr;
+    if (body->is_object() && body->contains("id")) id = (*body)["id"];
+    co_await reply_error(ex, http::status::bad_request, id, ec::invalid_request,
+                         "Invalid Request: not a JSON-RPC 2.0 message");
 }
 
 net::Awaitable<bool> StreamableHttpEndpoint::admit(net::HttpExchange& ex, const sdk::Identity& identity,
