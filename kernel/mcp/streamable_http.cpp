@@ -190,7 +190,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
             co_return;
         }
         policy::AdmissionSlot slot;
-        if (co_await admit(ex, identity, slot)) co_await run_request(ex, *body, nullptr, identity);
+        if (co_await admit(ex, *body, identity, slot))
+            co_await run_request(ex, *body, nullptr, identity);
         co_return;
     }
     const bool is_initialize =
@@ -226,7 +227,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
             co_return;
         }
         policy::AdmissionSlot slot;
-        if (co_await admit(ex, identity, slot)) co_await run_batch(ex, *body, session, identity);
+        if (co_await admit(ex, *body, identity, slot))
+            co_await run_batch(ex, *body, session, identity);
         co_return;
     }
     switch (protocol::classify(*body)) {
@@ -241,7 +243,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
             co_return;
         case protocol::MessageKind::request: {
             policy::AdmissionSlot slot;
-            if (co_await admit(ex, identity, slot)) co_await run_request(ex, *body, session, identity);
+            if (co_await admit(ex, *body, identity, slot))
+                co_await run_request(ex, *body, session, identity);
             co_return;
         }
         case protocol::MessageKind::invalid:
@@ -253,7 +256,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
                          "Invalid Request: not a JSON-RPC 2.0 message");
 }
 
-net::Awaitable<bool> StreamableHttpEndpoint::admit(net::HttpExchange& ex, const sdk::Identity& identity,
+net::Awaitable<bool> StreamableHttpEndpoint::admit(net::HttpExchange& ex, const Json& request,
+                                                   const sdk::Identity& identity,
                                                    policy::AdmissionSlot& slot) {
     if (!options_.identity_limits) co_return true;
     const auto admission = options_.identity_limits->admit(identity.name, identity.limits);
@@ -261,18 +265,26 @@ net::Awaitable<bool> StreamableHttpEndpoint::admit(net::HttpExchange& ex, const 
         slot = policy::AdmissionSlot(options_.identity_limits.get(), identity.name);
         co_return true;
     }
-    auto res = net::json_response(
-        http::status::too_many_requests, ex.request(),
-        make_error(nullptr, ec::rate_limited,
+    // The refused message keeps its id and method, so the client can match the error and the
+    // activity log says what was refused.
+    Json id = nullptr;
+    Json refused = Json::object();
+    if (request.is_object()) {
+        refused = request;
+        if (request.contains("id")) id = request["id"];
+    }
+    const Json error =
+        make_error(id, ec::rate_limited,
                    admission.concurrency ? "Too many concurrent requests for this credential"
-                                         : "Rate limit exceeded for this credential"));
+                                         : "Rate limit exceeded for this credential");
+    auto res = net::json_response(http::status::too_many_requests, ex.request(), error);
     res.set(http::field::retry_after,
             std::to_string(std::max<long>(1, static_cast<long>(admission.retry_after.count()))));
     co_await ex.respond(std::move(res));
     RequestContext ctx;
     ctx.denied = true;
     ctx.deny_reason = admission.concurrency ? "concurrency_limit" : "rate_limit";
-    record(ex, identity, Json::object(), &ctx, 429, nullptr, std::chrono::steady_clock::now());
+    record(ex, identity, refused, &ctx, 429, &error, std::chrono::steady_clock::now());
     co_return false;
 }
 

@@ -51,8 +51,8 @@ private:
     net::Awaitable<void> run_batch(net::HttpExchange& ex, const Json& batch,
                                    std::shared_ptr<Session> session, const sdk::Identity& identity);
     // Takes a rate/concurrency slot for a request, or answers 429 and returns false.
-    net::Awaitable<bool> admit(net::HttpExchange& ex, const sdk::Identity& identity,
-                               policy::AdmissionSlot& slot);
+    net::Awaitable<bool> admit(net::HttpExchange& ex, const Json& request,
+                               const sdk::Identity& identity, policy::AdmissionSlot& slot);
     [[nodiscard]] std::string client_address(const net::HttpExchange& ex) const;
     void handle_client_notification(const Json& message, const std::shared_ptr<Session>& session);
     void record(const net::HttpExchange& ex, const sdk::Identity& identity, const Json& request,
