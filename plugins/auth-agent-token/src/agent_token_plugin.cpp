@@ -2,6 +2,7 @@
 
 #include "cli_commands.hpp"
 #include "store_key.hpp"
+#include "token_routes.hpp"
 
 namespace mcpproxy::agent_token {
 
@@ -18,6 +19,7 @@ AgentTokenPlugin::AgentTokenPlugin(sdk::Host& host)
     env.clock = [&host] { return host.now(); };
     env.busy_timeout = config_.busy_timeout;
     env.default_lifetime = config_.default_lifetime;
+    host.register_route(token_route(env));
     for (auto& command : token_commands(std::move(env))) host.register_command(std::move(command));
 }
 

@@ -15,7 +15,8 @@
 namespace mcpproxy::agent_token {
 
 // The auth-agent-token plugin: constructed with the host (parses config, registers the `token`
-// commands; touches no files), start() binds the key, loads tokens.db and starts the refresher.
+// commands and the /api/v1/tokens management route; touches no files), start() binds the key,
+// loads tokens.db and starts the refresher.
 class AgentTokenPlugin final : public sdk::Plugin {
 public:
     explicit AgentTokenPlugin(sdk::Host& host);

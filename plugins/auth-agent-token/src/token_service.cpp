@@ -107,10 +107,10 @@ IssuedToken TokenService::regenerate(std::string_view name, std::chrono::seconds
         case ReplaceOutcome::not_found:
             not_found(name);
         case ReplaceOutcome::revoked:
-            throw std::runtime_error("token '" + record->name +
+            throw TokenStateConflict("token '" + record->name +
                                      "' is revoked; create a new token instead");
         case ReplaceOutcome::expired:
-            throw std::runtime_error(
+            throw TokenStateConflict(
                 "token '" + record->name + "' expired at " + rfc3339(record->expires_at) +
                 "; give the new secret a lifetime with --expires, e.g. --expires 30d");
     }

@@ -22,6 +22,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The token exists but its state forbids the operation (regenerating a revoked or expired token).
+class TokenStateConflict : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct CreateOptions {
     std::string name;
     std::vector<std::string> allowed_servers{"*"};
