@@ -1,0 +1,124 @@
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "kernel/config/config.hpp"
+#include "kernel/upstream/http/http_connection_pool.hpp"
+#include "kernel/upstream/http/http_event_stream.hpp"
+#include "kernel/upstream/http/http_request_head.hpp"
+#include "kernel/upstream/http/http_status_error.hpp"
+#include "kernel/upstream/http/http_url.hpp"
+#include "kernel/upstream/transport.hpp"
+
+namespace mcpproxy::upstream {
+
+// The MCP Streamable HTTP transport (client side) for one upstream server: every message is a
+// POST whose reply is empty (202), JSON, or an event stream read as it arrives; the session id
+// from initialize and the negotiated protocol version go on later requests; a broken event
+// stream is resumed with GET + Last-Event-ID; a background GET stream carries the server's own
+// messages. Connections are kept alive and reused.
+//
+// All I/O and every handler call run on one strand: the constructor's executor when it is a
+// strand already, else a strand made from it. on_message is never called concurrently with
+// itself, and messages of one stream arrive in order. send() may be called from any thread; it
+// hops to the strand and back (and may be cancelled through its cancellation slot).
+class HttpTransport final : public Transport, public std::enable_shared_from_this<HttpTransport> {
+public:
+    HttpTransport(boost::asio::any_io_executor executor, const config::UpstreamConfig& config,
+                  std::shared_ptr<spdlog::logger> log);
+    ~HttpTransport() override;
+
+    boost::asio::awaitable<void> open(TransportHandlers handlers) override;
+    boost::asio::awaitable<void> send(Json message) override;
+    void initialized(const std::string& protocol_version) override;
+    boost::asio::awaitable<void> close() override;
+    [[nodiscard]] std::string describe() const override;
+
+    // The WWW-Authenticate value of the last 401/403 answer (for an OAuth client to act on).
+    [[nodiscard]] std::optional<std::string> www_authenticate() const;
+    // The Mcp-Session-Id the upstream assigned at initialize, "" when none.
+    [[nodiscard]] std::string session_id() const;
+
+private:
+    using Clock = std::chrono::steady_clock;
+    struct Outgoing {
+        std::string body;
+        std::optional<Json> request_id;
+        bool is_initialize = false;
+    };
+
+    boost::asio::awaitable<void> post(Outgoing out);
+    boost::asio::awaitable<void> consume_reply(http::ConnectionLease lease,
+                                               std::optional<Json> request_id);
+    boost::asio::awaitable<void> fail_with_status(http::ConnectionLease lease, unsigned status,
+                                                  bool sent_session);
+    // Sends a request on a pooled or new connection and reads the response head. A request the
+    // server cannot have seen (the write failed on a reused connection), or a replayable one
+    // (GET, DELETE), is retried once on a fresh connection when a reused one turns out dead.
+    boost::asio::awaitable<http::ConnectionLease> exchange(
+        const std::string& head, std::string_view body, bool replayable,
+        std::optional<Clock::time_point> deadline = std::nullopt, bool even_when_closing = false);
+    boost::asio::awaitable<bool> pump(http::ConnectionLease& lease, http::StreamState& state,
+                                      bool stop_at_response);
+    boost::asio::awaitable<void> read_request_stream(http::ConnectionLease lease,
+                                                     std::shared_ptr<http::StreamState> state);
+    boost::asio::awaitable<void> resume(std::shared_ptr<http::StreamState> state);
+    boost::asio::awaitable<void> run_get_stream();
+    boost::asio::awaitable<bool> sleep_unless_closing(Clock::duration delay);
+    // Reads up to limit bytes of a small body (within 2 s), then hands the connection back if
+    // the body ended, else closes it.
+    boost::asio::awaitable<std::string> read_small_body(http::ConnectionLease lease,
+                                                        std::size_t limit);
+    boost::asio::awaitable<void> close_on_strand();
+
+    void remember_session(std::string_view header_value);
+    void session_lost();
+    void maybe_start_get_stream();
+    // Call with mutex_ held.
+    [[nodiscard]] http::SessionHeaders session_headers(std::string_view last_event_id) const;
+    [[nodiscard]] std::string redact(std::string text) const;
+    [[nodiscard]] std::runtime_error closed_error() const;
+
+    boost::asio::any_io_executor strand_;
+    config::UpstreamConfig config_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::optional<http::UpstreamUrl> url_;
+    std::string url_error_;  // why the URL is unusable (reported by open())
+    std::string description_;
+    std::vector<std::string> secrets_;  // configured header values, longest first, for redaction
+
+    // Set once by open(), read-only afterwards.
+    TransportHandlers handlers_;
+    std::shared_ptr<boost::asio::ssl::context> tls_;
+    std::optional<http::RequestHeadBuilder> heads_;
+
+    // Strand-only.
+    std::optional<http::HttpConnectionPool> pool_;
+    std::unordered_set<boost::asio::steady_timer*> timers_;
+    bool session_expired_ = false;
+
+    // Shared with other threads.
+    mutable std::mutex mutex_;
+    std::string session_id_;
+    std::string protocol_version_;
+    std::optional<std::string> www_authenticate_;
+    std::atomic<bool> opened_{false};
+    std::atomic<bool> closing_{false};
+    std::atomic<bool> closed_reported_{false};
+    std::atomic<bool> get_stream_wanted_{false};
+};
+
+}  // namespace mcpproxy::upstream
