@@ -53,13 +53,29 @@ void ensure_private_dir(const std::filesystem::path& dir) {
 }
 
 void ensure_private_file(const std::filesystem::path& file) {
-    FileDescriptor fd(::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (fd.get() < 0) throw std::runtime_error(errno_message("cannot open " + file.string()));
+    // An existing file is never opened here: closing any descriptor of it would release every
+    // POSIX lock this process holds on it, SQLite's included (the store is opened per request
+    // next to long-lived connections), and another process would then delete the WAL under them.
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0)
-        throw std::runtime_error(errno_message("stat " + file.string()));
+    if (::lstat(file.c_str(), &st) != 0) {
+        if (errno != ENOENT)
+            throw std::runtime_error(errno_message("cannot stat " + file.string()));
+        // A brand-new inode: no connection can hold a lock on it yet.
+        FileDescriptor fd(
+            ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (fd.get() >= 0) {
+            if (::fchmod(fd.get(), 0600) != 0)
+                throw std::runtime_error(errno_message("cannot set mode 0600 on " + file.string()));
+            return;
+        }
+        if (errno != EEXIST)
+            throw std::runtime_error(errno_message("cannot open " + file.string()));
+        if (::lstat(file.c_str(), &st) != 0)  // someone else created it first
+            throw std::runtime_error(errno_message("cannot stat " + file.string()));
+    }
+    if (S_ISLNK(st.st_mode)) throw std::runtime_error(file.string() + " is a symbolic link");
     if (!S_ISREG(st.st_mode)) throw std::runtime_error(file.string() + " is not a regular file");
-    if ((st.st_mode & 07777U) != 0600 && ::fchmod(fd.get(), 0600) != 0) {
+    if ((st.st_mode & 07777U) != 0600 && ::chmod(file.c_str(), 0600) != 0) {
         throw std::runtime_error(errno_message("cannot set mode 0600 on " + file.string()));
     }
 }

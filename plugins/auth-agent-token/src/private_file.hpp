@@ -11,7 +11,8 @@ namespace mcpproxy::agent_token {
 void ensure_private_dir(const std::filesystem::path& dir);
 
 // Creates the file empty with mode 0600 when missing and tightens an existing one to 0600,
-// independent of the umask. Refuses symlinks and anything that is not a regular file.
+// independent of the umask. Refuses symlinks and anything that is not a regular file. Never opens
+// an existing file, so SQLite connections of this process keep their locks on it.
 void ensure_private_file(const std::filesystem::path& file);
 
 // Flushes a directory entry change (create, link, rename) to disk.
