@@ -43,6 +43,39 @@ bool accepts_sse(const net::Request& req) {
     return contains_ci(accept, "text/event-stream") || contains_ci(accept, "*/*");
 }
 
+bool accepts_json(const net::Request& req) {
+    const auto accept = header(req, "Accept");
+    return accept.empty() || contains_ci(accept, "application/json") ||
+           contains_ci(accept, "application/*") || contains_ci(accept, "*/*");
+}
+
+net::Awaitable<bool> begin_sse(net::HttpExchange& ex) {
+    net::StreamHeader head{http::status::ok, ex.request().version()};
+    head.set(http::field::content_type, "text/event-stream");
+    head.set(http::field::cache_control, "no-cache");
+    co_return co_await ex.begin_stream(std::move(head));
+}
+
+// The stateless revision is POST only.
+net::Awaitable<void> reply_post_only(net::HttpExchange& ex) {
+    auto res = net::empty_response(http::status::method_not_allowed, ex.request());
+    res.set(http::field::allow, "POST");
+    co_await ex.respond(std::move(res));
+}
+
+// Why an MCP-Protocol-Version header must be refused with 400, or "" when it may pass. An absent
+// header passes (the spec then assumes 2025-03-26).
+std::string version_problem(std::string_view version, const Session* session) {
+    if (version.empty()) return {};
+    if (!protocol::is_supported_version(version)) {
+        return "Unsupported protocol version: " + std::string(version);
+    }
+    if (session != nullptr && version != session->protocol_version()) {
+        return "MCP-Protocol-Version does not match the session's version";
+    }
+    return {};
+}
+
 net::Awaitable<void> reply_error(net::HttpExchange& ex, http::status status, const Json& id, int code,
                                  std::string_view message) {
     co_await ex.respond(net::json_response(status, ex.request(), make_error(id, code, message)));
@@ -317,6 +350,8 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
     auto executor = co_await asio::this_coro::executor;
     auto stream = std::make_shared<ResponseStream>(executor, session, accepts_sse(ex.request()),
                                                    options_.answer_timeout);
+    // A client that accepts only an event stream gets its reply as one even when nothing precedes it.
+    const bool sse_only = accepts_sse(ex.request()) && !accepts_json(ex.request());
     auto ctx = std::make_shared<RequestContext>();
     ctx->session = session;
     ctx->identity = identity;
@@ -342,19 +377,26 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
         auto item = co_await stream->next();
         if (item.final) {
             final_response = std::move(item.message);
-            if (!streaming) {
+            if (ctx->cancel->cancelled()) {
+                // MCP: a cancelled request gets no response; the client has already forgotten it.
+                if (streaming) co_await ex.end_stream();
+                else co_await ex.respond(net::empty_response(http::status::accepted, ex.request()));
+                break;
+            }
+            // An error status (e.g. 403) goes out as JSON whatever the client accepts.
+            if (!streaming && (!sse_only || ctx->http_status != 200)) {
                 co_await ex.respond(net::json_response(static_cast<http::status>(ctx->http_status),
                                                        ex.request(), final_response));
-            } else if (co_await ex.write_chunk(sse_event(final_response))) {
+                break;
+            }
+            if (!streaming) streaming = co_await begin_sse(ex);
+            if (streaming && co_await ex.write_chunk(sse_event(final_response))) {
                 co_await ex.end_stream();
             }
             break;
         }
         if (!streaming) {
-            net::StreamHeader head{http::status::ok, ex.request().version()};
-            head.set(http::field::content_type, "text/event-stream");
-            head.set(http::field::cache_control, "no-cache");
-            streaming = co_await ex.begin_stream(std::move(head));
+            streaming = co_await begin_sse(ex);
             if (!streaming) {
                 ctx->cancel->cancel("the client went away");
                 break;
@@ -427,10 +469,13 @@ void StreamableHttpEndpoint::handle_client_notification(const Json& message,
 
 net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sdk::Identity& identity) {
     const auto& req = ex.request();
-    if (header(req, kVersionHeader) == protocol::kStatelessVersion) {
-        auto res = net::empty_response(http::status::method_not_allowed, req);
-        res.set(http::field::allow, "POST");
-        co_await ex.respond(std::move(res));
+    const std::string version(header(req, kVersionHeader));
+    if (version == protocol::kStatelessVersion) {
+        co_await reply_post_only(ex);
+        co_return;
+    }
+    if (const auto problem = version_problem(version, nullptr); !problem.empty()) {
+        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
     if (!contains_ci(header(req, "Accept"), "text/event-stream")) {
@@ -448,6 +493,10 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
     if (!session || session->closed() || !same_identity(session->identity(), identity)) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
+        co_return;
+    }
+    if (const auto problem = version_problem(version, session.get()); !problem.empty()) {
+        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
     const auto generation = session->attach_stream();
@@ -478,6 +527,15 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
 }
 
 net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const sdk::Identity& identity) {
+    const std::string version(header(ex.request(), kVersionHeader));
+    if (version == protocol::kStatelessVersion) {
+        co_await reply_post_only(ex);
+        co_return;
+    }
+    if (const auto problem = version_problem(version, nullptr); !problem.empty()) {
+        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
+        co_return;
+    }
     const std::string session_id(header(ex.request(), kSessionHeader));
     if (session_id.empty()) {
         co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request,
@@ -488,6 +546,10 @@ net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const
     if (!session || !same_identity(session->identity(), identity)) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
+        co_return;
+    }
+    if (const auto problem = version_problem(version, session.get()); !problem.empty()) {
+        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
     sessions_->remove(session_id);

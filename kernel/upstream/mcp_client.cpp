@@ -152,17 +152,23 @@ asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptio
             pending->done.try_send(outcome_code(Outcome::cancelled), Json());
         });
     }
-    try {
-        co_await transport_->send(protocol::make_request(id, method, std::move(params)));
-    } catch (const UpstreamError&) {
-        forget();
-        pending->timer.cancel();
-        throw;
-    } catch (const std::exception& e) {
-        forget();
-        pending->timer.cancel();
-        throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + ": " + e.what());
-    }
+    // The send runs on its own: for an HTTP upstream that answers with plain JSON it lasts as long
+    // as the call, and the timeout and cancellation above must still be able to end the wait.
+    asio::co_spawn(
+        executor_,
+        [transport = transport_, message = protocol::make_request(id, method, std::move(params))]()
+            -> asio::awaitable<void> { co_await transport->send(message); },
+        [pending, name = name_](const std::exception_ptr& failure) {
+            if (!failure) return;
+            std::string why = "upstream " + name + " could not be reached";
+            try {
+                std::rethrow_exception(failure);
+            } catch (const std::exception& e) {
+                why = "upstream " + name + ": " + e.what();
+            } catch (...) {
+            }
+            pending->done.try_send(outcome_code(Outcome::lost), Json(why));
+        });
     auto [error, response] = co_await pending->done.async_receive(kTuple);
     pending->timer.cancel();
     if (options.cancel) options.cancel->clear();
