@@ -210,6 +210,7 @@ void Server::start() {
     for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
     for (const auto& spec : listener_specs_) readiness_->set_ready("listener:" + spec.name);
     upstreams_->start();
+    if (upstreams_->settled()) readiness_->set_ready("upstreams");  // none to wait for
     start_tunnels();
     log_banner();
     write_port_file();
