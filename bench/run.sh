@@ -12,7 +12,9 @@
 #                 supergateway, mcp-proxy)
 #   --keep        keep the temporary folder (configs and logs) for inspection
 # Environment: MCPPROXY_BENCH_BUILD_DIR to build in that folder instead of the release preset's
-# build/release (e.g. when a work-in-progress folder must be skipped with -DMCPPROXY_SKIP=...).
+# build/release (e.g. when a work-in-progress folder must be skipped with -DMCPPROXY_SKIP=...);
+# MCPPROXY_BENCH_JOBS for the build's parallelism (default: the number of CPUs);
+# MCPPROXY_BENCH_PROXY_THREADS to pass --threads N to mcpproxy (default: its own, one per core).
 #
 # Everything talks over loopback only. When user namespaces are available the measurements run
 # in a private network namespace, so even servers that bind every interface (supergateway has no
@@ -38,7 +40,7 @@ while (($#)); do
         --keep) KEEP=1 ;;
         --scenarios) IFS=, read -r -a SCENARIOS <<<"${2:?--scenarios needs a list}"; shift ;;
         --in-netns) IN_NETNS=1 ;;
-        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -56,6 +58,7 @@ else
     BUILD_DIR="$ROOT/build/release"
 fi
 BIN="$BUILD_DIR/bin"
+JOBS=${MCPPROXY_BENCH_JOBS:-$(nproc)}
 BENCH_TARGETS=(bench_echo_mcp_http_server bench_echo_mcp_stdio_server bench_mcp_load)
 MCPPROXY_BUILD_PROBLEM=""
 NODE_PROBLEM=""
@@ -67,10 +70,10 @@ build_everything() {
     if [[ -n "${MCPPROXY_BENCH_BUILD_DIR:-}" ]]; then
         [[ -f "$BUILD_DIR/CMakeCache.txt" ]] ||
             cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
-        build() { cmake --build "$BUILD_DIR" --target "$@" >&2; }
+        build() { cmake --build "$BUILD_DIR" -j "$JOBS" --target "$@" >&2; }
     else
         cmake --preset release >&2
-        build() { cmake --build --preset release --target "$@" >&2; }
+        build() { cmake --build --preset release -j "$JOBS" --target "$@" >&2; }
     fi
     say "building ${BENCH_TARGETS[*]}"
     build "${BENCH_TARGETS[@]}"
@@ -122,8 +125,18 @@ command -v curl >/dev/null || { echo "run.sh: curl is required" >&2; exit 1; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mcpproxy-bench.XXXXXX")
 declare -a SERVICES=()
 
+# Process ids of every descendant of $1.
+descendants() {
+    ps -e -o pid=,ppid= 2>/dev/null | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END { for (p in parent) for (q = parent[p]; q > 1; q = parent[q]) if (q == root) { print p; break } }'
+}
+
+# TERM to the service's process group, KILL after 5 s; then KILL whatever it started in other
+# groups and left behind (bridges detach their stdio servers).
 stop_service() {
-    local pid=$1
+    local pid=$1 left
+    left=$(descendants "$pid")
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
     for _ in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || break
@@ -131,8 +144,12 @@ stop_service() {
     done
     kill -KILL -- "-$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    # shellcheck disable=SC2086 # a list of ids
+    [[ -n "$left" ]] && kill -KILL $left 2>/dev/null || true
+    return 0
 }
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
     local pid
     for pid in "${SERVICES[@]}"; do stop_service "$pid"; done
@@ -167,11 +184,13 @@ free_port() {
     done
 }
 
-# "N process(es), X MB": everything the target started (its session's other processes: the
-# stdio servers, and any shell in between), sampled while the load runs.
+# "N process(es), X MB": every descendant of the target (stdio servers and any shell in between),
+# sampled while the load runs.
 children_snapshot() {
-    ps -s "$1" -o pid=,rss= 2>/dev/null |
-        awk -v leader="$1" '$1 != leader { n++; kb += $2 } END { printf "%d process(es), %d MB RSS", n, kb / 1024 }'
+    local pids
+    pids=$(descendants "$1" | paste -sd, -)
+    [[ -z "$pids" ]] && { echo "0 process(es), 0 MB RSS"; return; }
+    ps -o rss= -p "$pids" | awk '{ n++; kb += $1 } END { printf "%d process(es), %d MB RSS", n, kb / 1024 }'
 }
 
 peak_rss_mb() {
@@ -189,7 +208,6 @@ last_log_line() {
 HTTP_ECHO_PORT=""
 start_http_echo() {
     start_service http-echo "$BIN/bench_echo_mcp_http_server" 0
-    HTTP_ECHO_PID=$STARTED_PID
     for _ in $(seq 100); do
         HTTP_ECHO_PORT=$(awk '/^LISTENING/ { print $2 }' "$WORK/http-echo.out")
         [[ -n "$HTTP_ECHO_PORT" ]] && return 0
@@ -222,7 +240,9 @@ start_mcpproxy() {
     jq -n --arg mode "$mode" --arg data "$dir/data" --argjson upstream "$upstream" \
         '{listen: "127.0.0.1:0", data_dir: $data, routing_mode: $mode, mcpServers: [$upstream]}' \
         >"$dir/config.json"
-    start_service "$name" "$BIN/mcpproxy" serve --config "$dir/config.json" --port-file "$dir/port.json"
+    local extra=()
+    [[ -n "${MCPPROXY_BENCH_PROXY_THREADS:-}" ]] && extra=(--threads "$MCPPROXY_BENCH_PROXY_THREADS")
+    start_service "$name" "$BIN/mcpproxy" serve --config "$dir/config.json" --port-file "$dir/port.json" "${extra[@]}"
     TARGET_PID=$STARTED_PID
     local address="" status=""
     for _ in $(seq 200); do
@@ -415,11 +435,11 @@ for mode in direct retrieve_tools; do
     label="mcpproxy $mode -> HTTP echo"
     if [[ -n "${RESULT[$label|32]:-}" && -n "${DIRECT_RPS[32]:-}" ]]; then
         awk -v a="$(cell "$label|32" 1)" -v b="${DIRECT_RPS[32]}" -v m="mcpproxy $mode mode" \
-            'BEGIN { printf "  %-24s throughput at 32 sessions: %.0f %% of direct (target >= 70 %%)\n", m, 100 * a / b }'
+            'BEGIN { printf "  %-29s throughput at 32 sessions: %.0f %% of direct (target >= 70 %%)\n", m, 100 * a / b }'
     fi
     if [[ -n "${RESULT[$label|1]:-}" && -n "${DIRECT_P50[1]:-}" ]]; then
         awk -v a="$(cell "$label|1" 2)" -v b="${DIRECT_P50[1]}" -v m="mcpproxy $mode mode" \
-            'BEGIN { printf "  %-24s added p50 at 1 session: %.1f us (target <= 30 us)\n", m, a - b }'
+            'BEGIN { printf "  %-29s added p50 at 1 session: %.1f us (target <= 30 us)\n", m, a - b }'
     fi
 done
 stdio="mcpproxy direct -> stdio echo"
