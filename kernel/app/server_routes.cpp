@@ -11,6 +11,7 @@
 #include "kernel/mcp/dispatcher.hpp"
 #include "kernel/mgmt/admin_key.hpp"
 #include "kernel/mgmt/route_request.hpp"
+#include "kernel/mgmt/ui_assets.hpp"
 #include "kernel/net/responses.hpp"
 
 namespace mcpproxy::app {
@@ -137,6 +138,8 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
             routes->add("/readyz", health::readyz_handler(readiness_));
             management_ = management_context();
             routes->add_prefix("/api/v1/", mgmt::management_api_handler(management_));
+            routes->add("/ui", mgmt::ui_redirect_handler());
+            routes->add_prefix("/ui/", mgmt::ui_handler());
             routes->add("/metrics", metrics_handler(metrics_, management_->admin_key,
                                                     [this] { return scrape_gauges(); }));
             break;
