@@ -153,6 +153,24 @@ test('a denied call made with the token appears in the activity log', async () =
   await screenshot('05-activity-denied.png');
 });
 
+test('regenerating the token shows a new secret once; the old one stops working', async () => {
+  await page.getByRole('link', { name: 'Tokens' }).click();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Regenerate reader' }).click();
+  await page.locator('#secret-panel').waitFor();
+  const fresh = await page.locator('#secret-value').textContent();
+  assert.match(fresh, /^mcp_agt_[0-9a-f]{64}$/);
+  assert.notEqual(fresh, secret);
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  const old = new McpClient(`${proxy.mainUrl}/mcp`, secret);
+  await waitFor('the old secret to be refused', async () => (await old.initialize()).status === 401,
+    { timeoutMs: 5000 });
+  const renewed = new McpClient(`${proxy.mainUrl}/mcp`, fresh);
+  await waitFor('the new secret to work', async () => (await renewed.initialize()).status === 200,
+    { timeoutMs: 5000 });
+  secret = fresh;
+});
+
 test('revoking the token marks it revoked and the proxy refuses it', async () => {
   await page.getByRole('link', { name: 'Tokens' }).click();
   page.once('dialog', (dialog) => dialog.accept());
@@ -165,6 +183,14 @@ test('revoking the token marks it revoked and the proxy refuses it', async () =>
   const client = new McpClient(`${proxy.mainUrl}/mcp`, secret);
   await waitFor('the revoked token to be refused', async () => (await client.initialize()).status === 401,
     { timeoutMs: 5000 });
+});
+
+test('deleting the token removes it from the list', async () => {
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Delete reader' }).click();
+  await page.locator('#tokens-body tr[data-token="reader"]').waitFor({ state: 'detached' });
+  await page.getByText('No agent tokens yet.').waitFor();
+  assert.equal((await adminApi(proxy, 'tokens/reader')).status, 404);
 });
 
 test('signing out forgets the admin key', async () => {
