@@ -176,10 +176,12 @@ stop_started() {
     SERVICES=("${kept[@]}")
 }
 
+# A port no one listens on, below the ephemeral range so no outgoing connection holds it either.
 free_port() {
-    local port
+    local low port
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
     done
 }
@@ -195,6 +197,13 @@ children_snapshot() {
 
 peak_rss_mb() {
     awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+# The first error a log mentions, else its last line.
+log_problem() {
+    local line
+    line=$(grep -m1 -E 'Error|error' "$1" 2>/dev/null | cut -c1-160)
+    echo "${line:-$(last_log_line "$1")}"
 }
 
 last_log_line() {
@@ -373,7 +382,7 @@ note_proxy_rss() {
 
 # A Node bridge in front of the stdio echo server; $2 the bridge's command line ({PORT} replaced).
 scenario_bridge() {
-    local name=$1 label="$1 -> stdio echo" port
+    local name=$1 label="$1 -> stdio echo" port attempt
     shift
     reset_target
     if [[ -n "$NODE_PROBLEM" ]] || [[ ! -x "$BENCH/node_modules/.bin/$name" ]]; then
@@ -381,12 +390,20 @@ scenario_bridge() {
         run_target "$label"
         return
     fi
-    port=$(free_port)
-    start_service "$name" "${@//\{PORT\}/$port}"
-    TARGET_PID=$STARTED_PID
-    TARGET_URL="http://127.0.0.1:$port/mcp"
-    probe 30 || TARGET_PROBLEM="$name did not answer: $PROBE_ERROR $(last_log_line "$WORK/$name.log")"
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        start_service "$name" "${@//\{PORT\}/$port}"
+        TARGET_PID=$STARTED_PID
+        TARGET_URL="http://127.0.0.1:$port/mcp"
+        probe 30 && break
+        TARGET_PROBLEM="$name did not answer: $PROBE_ERROR: $(log_problem "$WORK/$name.log")"
+        say "$TARGET_PROBLEM (attempt $attempt)"
+        stop_started "$TARGET_PID"
+        TARGET_PID=""
+    done
+    [[ -n "$TARGET_PID" ]] && TARGET_PROBLEM=""
     run_target "$label"
+    [[ -n "$TARGET_PID" ]] || return 0
     stop_started "$TARGET_PID"
 }
 
