@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "kernel/plugins/local_http_client.hpp"
+
 namespace mcpproxy::plugins {
 
 PluginHost::PluginHost(std::string plugin_name, std::string config_json,
@@ -23,10 +25,9 @@ sdk::ProcessSupervisor& PluginHost::processes() {
 }
 
 sdk::HttpClient& PluginHost::http() {
-    if (services_.http == nullptr) {
-        throw std::runtime_error("the local HTTP client is not available in this mode");
-    }
-    return *services_.http;
+    // The default client holds no state, so one instance serves every plugin in every mode.
+    static LocalHttpClient shared;
+    return services_.http != nullptr ? *services_.http : shared;
 }
 
 void PluginHost::register_command(sdk::CommandSpec command) {
@@ -37,6 +38,8 @@ void PluginHost::register_command(sdk::CommandSpec command) {
 
 namespace mcpproxy::plugins {
 
-void PluginHost::register_route(sdk::RouteSpec route) { routes_.push_back(std::move(route)); }
+void PluginHost::register_route(sdk::RouteSpec route) {
+    routes_.push_back(std::move(route));
+}
 
 }  // namespace mcpproxy::plugins

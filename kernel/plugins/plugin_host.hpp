@@ -14,7 +14,7 @@ namespace mcpproxy::plugins {
 struct HostServices {
     std::string data_dir;
     sdk::ProcessSupervisor* processes = nullptr;
-    sdk::HttpClient* http = nullptr;
+    sdk::HttpClient* http = nullptr;  // null: the kernel's LocalHttpClient
 };
 
 // The sdk::Host one plugin sees: its own logger and config, the shared services, and a list that
