@@ -3,28 +3,33 @@
 // (ipn/ipnlocal/serve.go): drops client-sent Tailscale-* identity headers, sets X-Forwarded-*,
 // and adds Tailscale-User-Login/Name/Profile-Pic for tailnet (Serve) requests, or
 // Tailscale-Funnel-Request for Funnel requests (never identity headers).
-const { forwarder } = require('./edge.js');
+const { startEdge } = require('./edge.js');
 
-const IDENTITY = ['tailscale-user-login', 'tailscale-user-name', 'tailscale-user-profile-pic', 'tailscale-funnel-request', 'tailscale-headers-info'];
+const STRIP = ['tailscale-user-login', 'tailscale-user-name', 'tailscale-user-profile-pic', 'tailscale-funnel-request', 'tailscale-headers-info', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'];
 
-function forwardTo(target, hostPort, mode) {
-  const host = hostPort.endsWith(':443') ? hostPort.slice(0, -4) : hostPort;
-  return forwarder(target, (headers) => {
-    for (const name of IDENTITY) delete headers[name];
-    headers['x-forwarded-host'] = host;
-    headers['x-forwarded-proto'] = 'https';
-    if (mode.funnel) {
-      headers['x-forwarded-for'] = mode.clientIP;
-      headers['tailscale-funnel-request'] = '?1';
-    } else {
-      headers['x-forwarded-for'] = mode.peer.ip;
-      headers['tailscale-user-login'] = mode.peer.login;
-      headers['tailscale-user-name'] = mode.peer.name;
-      headers['tailscale-user-profile-pic'] = mode.peer.pic;
-      headers['tailscale-headers-info'] = 'https://tailscale.com/s/serve-headers';
-    }
-    headers.host = host;
+// hostPort: the serve config key ("box.tail1234.ts.net:443"); mode: {peer} for Serve,
+// {funnel: true, clientIP} for Funnel.
+function startTailscaleEdge(target, hostPort, mode) {
+  const publicHost = hostPort.endsWith(':443') ? hostPort.slice(0, -4) : hostPort;
+  return startEdge({
+    target,
+    publicHost,
+    stripHeaders: STRIP,
+    headers: () => {
+      const h = { 'x-forwarded-host': publicHost, 'x-forwarded-proto': 'https' };
+      if (mode.funnel) {
+        h['x-forwarded-for'] = mode.clientIP;
+        h['tailscale-funnel-request'] = '?1';
+      } else {
+        h['x-forwarded-for'] = mode.peer.ip;
+        h['tailscale-user-login'] = mode.peer.login;
+        h['tailscale-user-name'] = mode.peer.name;
+        h['tailscale-user-profile-pic'] = mode.peer.pic;
+        h['tailscale-headers-info'] = 'https://tailscale.com/s/serve-headers';
+      }
+      return h;
+    },
   });
 }
 
-module.exports = { forwardTo };
+module.exports = { startTailscaleEdge };
