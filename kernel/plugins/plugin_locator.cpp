@@ -25,7 +25,10 @@ PluginLocator::PluginLocator(std::string cli_dir, std::string config_dir) {
     if (!cli_dir.empty()) dirs_.emplace_back(cli_dir);
     if (!config_dir.empty()) dirs_.emplace_back(config_dir);
     if (const auto exe = executable_dir(); !exe.empty()) {
+        // The build tree (bin/ beside lib/mcpproxy/plugins), then the installed layout.
         dirs_.push_back(exe.parent_path() / "lib" / "mcpproxy" / "plugins");
+        const auto installed = (exe / MCPPROXY_PLUGIN_DIR_FROM_BINDIR).lexically_normal();
+        if (installed != dirs_.back()) dirs_.push_back(installed);
         dirs_.push_back(exe);
     }
     dirs_.emplace_back(MCPPROXY_INSTALLED_PLUGIN_DIR);

@@ -7,7 +7,8 @@
 namespace mcpproxy::plugins {
 
 // Where plugin files are looked for, in order: --plugins-dir, the config's plugins_dir, the
-// build-tree/installed folder next to the executable, the installed library folder.
+// build-tree folder next to the executable, the installed plugin folder relative to the executable
+// (GNU install dirs), the executable's own folder, the installed library folder of this build.
 class PluginLocator {
 public:
     PluginLocator(std::string cli_dir, std::string config_dir);
