@@ -3,7 +3,9 @@
 namespace mcpproxy::protocol {
 namespace {
 
-bool valid_id(const Json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+bool valid_id(const Json& id) {
+    return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
 
 struct TooDeep {};
 
@@ -26,7 +28,8 @@ MessageKind classify(const Json& message) {
     }
     if (id == message.end()) return MessageKind::invalid;
     if (message.contains("result")) return MessageKind::response;
-    if (message.contains("error") && message["error"].is_object()) return MessageKind::error_response;
+    if (message.contains("error") && message["error"].is_object())
+        return MessageKind::error_response;
     return MessageKind::invalid;
 }
 
@@ -52,7 +55,8 @@ Json make_notification(std::string_view method, Json params) {
     return n;
 }
 
-std::optional<Json> parse_json(std::string_view text, ParseFailure& failure, std::size_t max_depth) {
+std::optional<Json> parse_json(std::string_view text, ParseFailure& failure,
+                               std::size_t max_depth) {
     try {
         Json::parser_callback_t guard = [max_depth](int depth, Json::parse_event_t, Json&) {
             if (static_cast<std::size_t>(depth) > max_depth) throw TooDeep{};
@@ -63,6 +67,9 @@ std::optional<Json> parse_json(std::string_view text, ParseFailure& failure, std
         failure.reason = "nesting deeper than " + std::to_string(max_depth) + " levels";
     } catch (const Json::parse_error&) {
         failure.reason = "malformed JSON";
+    } catch (const Json::exception&) {
+        // e.g. out_of_range 406 for a number beyond double ("1e400"): hostile input, not a bug
+        failure.reason = "malformed JSON (number out of range)";
     }
     return std::nullopt;
 }
