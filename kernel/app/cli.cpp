@@ -11,6 +11,7 @@
 #include "kernel/app/effective_config.hpp"
 #include "kernel/app/plugin_cli.hpp"
 #include "kernel/app/server.hpp"
+#include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/mgmt/admin_key.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
@@ -133,6 +134,14 @@ int run_cli(int argc, const char* const* argv) {
     activity_export->add_option("--format", export_format, "jsonl or csv")
         ->check(CLI::IsMember({"jsonl", "csv"}));
 
+    // Not a builtin word: plugins may add under it too (`tunnel anthropic init`).
+    std::string tunnel_output = "table";
+    auto* tunnel_cmd = app.add_subcommand("tunnel", "Tunnel adapters");
+    tunnel_cmd->require_subcommand(1);
+    auto* tunnel_status = tunnel_cmd->add_subcommand("status", "Provider, state, public URL, restarts, last error");
+    add_location_options(*tunnel_status, cli);
+    tunnel_status->add_option("-o,--output", tunnel_output, "table or json")->check(CLI::IsMember({"table", "json"}));
+
     std::unique_ptr<plugins::PluginRegistry> command_plugins;
     PluginCli plugin_cli;
     try {
@@ -144,7 +153,7 @@ int run_cli(int argc, const char* const* argv) {
             }
             // --config/--data-dir/--plugins-dir are accepted on every level of a plugin command.
             std::function<void(CLI::App*)> add_everywhere = [&](CLI::App* cmd) {
-                add_location_options(*cmd, cli);
+                if (cmd->get_option_no_throw("--config") == nullptr) add_location_options(*cmd, cli);
                 for (auto* sub : cmd->get_subcommands([](CLI::App*) { return true; })) add_everywhere(sub);
             };
             for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
@@ -186,6 +195,7 @@ int run_cli(int argc, const char* const* argv) {
             activity_options.output = export_format;
             return export_activity_command(effective_config(cli).data_dir, activity_options);
         }
+        if (tunnel_status->parsed()) return tunnel_status_command(effective_config(cli).data_dir, tunnel_output);
         if (auto code = plugin_cli.run_selected()) return *code;
     } catch (const std::exception& e) {
         std::cerr << "mcpproxy: " << e.what() << "\n";

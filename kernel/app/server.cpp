@@ -122,6 +122,7 @@ void Server::bind_listeners() {
 }
 
 void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed) {
+    if (tunnel_status_file_) tunnel_status_file_->write(tunnel_board_->entries());
     if (url_changed) {
         log_->info("tunnel mode: public URL is now {} (its host is trusted on the tunneled listener)",
                    status.public_url);
@@ -158,6 +159,7 @@ void Server::start_tunnels() {
             throw std::runtime_error("plugin " + p.info.name + ": " + e.what());
         }
         if (config_.tunnel.require_ready) readiness_->expect("tunnel", "tunnel starting");
+        if (!tunnel_status_file_) tunnel_status_file_ = std::make_unique<TunnelStatusFile>(config_.data_dir);
         auto sink = std::make_unique<tunnel::TunnelEventsSink>(
             p.info.name, provider, *tunnel_board_,
             [guard = tunnel_guard_](const std::string& host) {

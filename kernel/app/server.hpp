@@ -19,6 +19,7 @@
 #include "kernel/net/listener.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/process/supervisor.hpp"
+#include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/tunnel/tunnel_board.hpp"
 #include "kernel/tunnel/tunnel_events.hpp"
 #include "kernel/upstream/upstream_manager.hpp"
@@ -99,6 +100,7 @@ private:
     std::shared_ptr<mcp::OriginGuard> tunnel_guard_;
     std::vector<std::unique_ptr<tunnel::TunnelEventsSink>> tunnel_sinks_;
     std::vector<sdk::TunnelAdapter*> tunnel_adapters_;
+    std::unique_ptr<TunnelStatusFile> tunnel_status_file_;
     std::unique_ptr<net::asio::steady_timer> housekeeping_;
     unsigned housekeeping_ticks_ = 0;  // touched only by the housekeeping timer's handler
     std::vector<ListenerSpec> listener_specs_;

@@ -5,6 +5,7 @@
 #include "kernel/app/activity_sink.hpp"
 #include "kernel/app/metrics_wiring.hpp"
 #include "kernel/app/server.hpp"
+#include "kernel/app/tunnel_origin_check.hpp"
 #include "kernel/auth/auth_chain.hpp"
 #include "kernel/health/health_routes.hpp"
 #include "kernel/log/logging.hpp"
@@ -129,7 +130,12 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
                 tunnel_guard_->add_trusted_host(tunnel::host_of_url(config_.tunnel.public_url));
             }
             routes->add("/healthz", health::bare_healthz_handler(readiness_));
-            routes->add("/mcp", make_mcp_endpoint(spec, tunnel_guard_)->handler());
+            std::vector<sdk::TunnelAdapter*> adapters;
+            for (auto& p : plugins_->plugins()) {
+                if (auto* a = p.instance->tunnel_adapter()) adapters.push_back(a);
+            }
+            routes->add("/mcp", require_tunnel_origin(make_mcp_endpoint(spec, tunnel_guard_)->handler(),
+                                                      std::move(adapters)));
             add_well_known_routes(*routes);
             break;
         }

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mcpproxy/sdk/command.hpp"
+
+namespace mcpproxy::tunnel_anthropic {
+
+struct InitOptions {
+    std::string domain;
+    std::filesystem::path out_dir;
+    std::string subdomain = "mcpproxy";
+    std::string upstream = "http://127.0.0.1:8080";
+    std::string listen_addr = "0.0.0.0:8443";
+    std::vector<std::string> allowed_ips;  // the upstream's IPv4 address is always added
+    std::chrono::hours server_validity{24 * 90};
+    std::chrono::hours ca_validity{24 * 365 * 5};
+};
+
+struct InitResult {
+    bool reused_ca = false;
+    std::filesystem::path ca_cert, ca_key, server_cert, server_key, proxy_config;
+    std::chrono::system_clock::time_point server_not_after;
+};
+
+// Writes into out_dir: ca.crt + ca.key (kept when both exist, so a registered CA stays valid
+// across renewals), a new server.crt + server.key (90 days), and mcp-proxy.yaml. Keys are 0600,
+// written atomically. Throws std::runtime_error saying what to fix.
+InitResult run_init(const InitOptions& options);
+
+// `mcpproxy tunnel anthropic init --domain D --out DIR [...]`.
+sdk::CommandSpec init_command_spec();
+
+}  // namespace mcpproxy::tunnel_anthropic
