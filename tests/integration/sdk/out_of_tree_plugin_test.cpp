@@ -29,6 +29,7 @@ struct ExampleBuild {
     fs::path build = work / "hello-build";
     fs::path plugin_dir = build;
     fs::path plugin = build / "hello-plugin.so";
+    fs::path unit_tests = build / "hello-plugin-tests";
     std::string failure;  // empty when everything was built
 };
 
@@ -63,7 +64,8 @@ std::unique_ptr<ExampleBuild> install_sdk_and_build_example() {
         "-DCMAKE_CXX_FLAGS=" MCPPROXY_TEST_CXX_FLAGS,
         "-DCMAKE_MODULE_LINKER_FLAGS=" MCPPROXY_TEST_MODULE_LINKER_FLAGS,
         "-DCMAKE_BUILD_TYPE=" MCPPROXY_TEST_BUILD_TYPE,
-        "-DCMAKE_PREFIX_PATH=" + b->prefix.string()};
+        "-DCMAKE_PREFIX_PATH=" + b->prefix.string(),
+        "-DHELLO_PLUGIN_TESTS=ON"};
     if (std::string boost_dir = MCPPROXY_TEST_BOOST_DIR; !boost_dir.empty()) {
         configure.push_back("-DBoost_DIR=" + boost_dir);
     }
@@ -95,6 +97,7 @@ TEST_F(OutOfTreePlugin, SdkInstallHoldsHeadersAndCMakePackage) {
     const auto& prefix = example().prefix;
     EXPECT_TRUE(fs::is_regular_file(prefix / "include/mcpproxy/sdk/plugin.hpp"));
     EXPECT_TRUE(fs::is_regular_file(prefix / "include/mcpproxy/sdk/auth_bridge.hpp"));
+    EXPECT_TRUE(fs::is_regular_file(prefix / "include/mcpproxy/sdk/testing/test_host.hpp"));
     const auto package = prefix / MCPPROXY_TEST_INSTALL_LIBDIR / "cmake/mcpproxy-sdk";
     EXPECT_TRUE(fs::is_regular_file(package / "mcpproxy-sdkConfig.cmake"));
     EXPECT_TRUE(fs::is_regular_file(package / "mcpproxy-sdkConfigVersion.cmake"));
@@ -105,6 +108,15 @@ TEST_F(OutOfTreePlugin, SdkInstallHoldsHeadersAndCMakePackage) {
 
 TEST_F(OutOfTreePlugin, BuildsAModuleNamedAfterThePlugin) {
     EXPECT_TRUE(fs::is_regular_file(example().plugin));
+}
+
+// The SDK's test harness (mcpproxy::sdk_testing) works from an installed SDK: the example's own
+// unit tests load the plugin file with a TestHost and pass.
+TEST_F(OutOfTreePlugin, ItsUnitTestsPassWithTheSdkTestHarness) {
+    ASSERT_TRUE(fs::is_regular_file(example().unit_tests));
+    const auto r = run_command({example().unit_tests.string()}, example().build);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("[  PASSED  ] 7 tests"), std::string::npos) << r.output;
 }
 
 TEST_F(OutOfTreePlugin, PluginsListDescribesIt) {
