@@ -177,6 +177,7 @@ int run_cli(int argc, const char* const* argv) {
             auto config = effective_config(cli);
             log::configure(config.log_level,
                            config.log_format == "json" ? log::Format::json : log::Format::text);
+            serve_options.reload_config = [cli] { return effective_config(cli); };
             Server server(std::move(config), serve_options);
             server.start();
             return server.run();

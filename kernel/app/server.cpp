@@ -218,6 +218,7 @@ void Server::start() {
     write_port_file();
     housekeeping_ = std::make_unique<asio::steady_timer>(io_);
     asio::post(io_, [this] { schedule_housekeeping(); });
+    start_service_hooks();
     log_->info("mcpproxy ready: {} listener(s), {} plugin(s), {} upstream server(s) configured",
                listeners_.size(), plugins_->plugins().size(), config_.servers.size());
 }
@@ -267,6 +268,7 @@ int Server::run() {
 }
 
 void Server::shutdown() {
+    stop_service_hooks();
     readiness_->set_not_ready("shutdown", "stopping");
     asio::post(io_, [this] { housekeeping_->cancel(); });
     // Ending the sessions ends their GET streams; in-flight POSTs still finish below.

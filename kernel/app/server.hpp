@@ -9,6 +9,8 @@
 
 #include "kernel/activity/activity_log.hpp"
 #include "kernel/activity/activity_store.hpp"
+#include "kernel/app/config_reload.hpp"
+#include "kernel/app/systemd_notify.hpp"
 #include "kernel/config/config.hpp"
 #include "kernel/health/readiness.hpp"
 #include "kernel/mcp/origin_guard.hpp"
@@ -29,6 +31,8 @@ namespace mcpproxy::app {
 struct ServeOptions {
     std::string port_file;  // written once every listener is bound; empty: none
     unsigned threads = 0;   // I/O threads; 0: one per core
+    // Builds the config again for a reload (SIGHUP): the file plus the command line's overrides.
+    std::function<config::Config()> reload_config;
 };
 
 // The running proxy: I/O threads, listeners (local, tunneled, management), plugins, upstreams.
@@ -64,6 +68,9 @@ private:
     void start_tunnels();
     void write_port_file();
     void log_banner();
+    // systemd readiness/stopping notifications and the SIGHUP config reload (server_service.cpp).
+    void start_service_hooks();
+    void stop_service_hooks();
 
     // Route tables for each listener role (server_routes.cpp).
     std::shared_ptr<net::RouteTable> routes_for(const ListenerSpec& spec);
@@ -103,6 +110,8 @@ private:
     std::unique_ptr<TunnelStatusFile> tunnel_status_file_;
     std::unique_ptr<net::asio::steady_timer> housekeeping_;
     unsigned housekeeping_ticks_ = 0;  // touched only by the housekeeping timer's handler
+    std::unique_ptr<SystemdNotifier> notifier_;
+    std::unique_ptr<ConfigReloader> reloader_;
     std::vector<ListenerSpec> listener_specs_;
     std::shared_ptr<mgmt::ManagementContext> management_;
     std::shared_ptr<metrics::Registry> metrics_ = std::make_shared<metrics::Registry>();

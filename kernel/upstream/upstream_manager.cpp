@@ -1,5 +1,6 @@
 #include "kernel/upstream/upstream_manager.hpp"
 
+#include <algorithm>
 #include <future>
 #include <set>
 
@@ -384,6 +385,41 @@ bool UpstreamManager::set_enabled(std::string_view server, bool enabled) {
     return true;
 }
 
+bool UpstreamManager::add(const config::UpstreamConfig& server) {
+    auto u = std::make_shared<Upstream>(io_, server);
+    u->log = log::get("upstream:" + server.name);
+    bool start = false;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& existing : upstreams_) {
+            if (existing->config.name == server.name) return false;
+        }
+        if (!server.enabled) u->state = UpstreamState::disabled;
+        start = server.enabled && !stopping_;
+        upstreams_.push_back(u);
+    }
+    if (start) asio::co_spawn(u->executor, supervise(u), asio::detached);
+    return true;
+}
+
+bool UpstreamManager::remove(std::string_view server) {
+    std::shared_ptr<Upstream> u;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = std::find_if(upstreams_.begin(), upstreams_.end(),
+                                     [&](const auto& x) { return x->config.name == server; });
+        if (it == upstreams_.end()) return false;
+        u = *it;
+        upstreams_.erase(it);
+        // Its supervising loop sees this, closes the client and ends.
+        u->config.enabled = false;
+    }
+    u->wake.try_send(boost::system::error_code{}, std::string("stop"));
+    u->timer.cancel();
+    publish(all_lists());
+    return true;
+}
+
 std::shared_ptr<McpClient> UpstreamManager::client(std::string_view server) const {
     std::lock_guard lock(mutex_);
     for (const auto& u : upstreams_) {
@@ -409,6 +445,7 @@ std::vector<UpstreamStatus> UpstreamManager::status() const {
 }
 
 std::chrono::milliseconds UpstreamManager::timeout_for(std::string_view server) const {
+    std::lock_guard lock(mutex_);  // reload may add or remove upstreams meanwhile
     for (const auto& u : upstreams_) {
         if (u->config.name == server && u->config.timeout) return *u->config.timeout;
     }

@@ -53,6 +53,10 @@ public:
     bool restart(std::string_view server);
     bool approve(std::string_view server);  // lift quarantine: its tools become callable
     bool set_enabled(std::string_view server, bool enabled);
+    // Config reload (SIGHUP). add: a new server, started unless disabled (false when the name is
+    // taken). remove: stopped and forgotten, its tools leave the lists (false when unknown).
+    bool add(const config::UpstreamConfig& server);
+    bool remove(std::string_view server);
 
     // True once every enabled upstream has been tried at least once (connected or failed).
     [[nodiscard]] bool settled() const;
