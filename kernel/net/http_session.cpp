@@ -194,6 +194,13 @@ Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
         }
         entry->busy = true;
         const auto& head = parser.get();
+        // RFC 9112 6.1: with a Transfer-Encoding whose final coding is not chunked the body length
+        // is unknown. Beast would read no body and parse the body as the next request: a desync a
+        // proxy or tunnel in front could smuggle a request through. Refuse and close instead.
+        if (head.count(http::field::transfer_encoding) > 0 && !parser.chunked()) {
+            co_await reject(*stream, http::status::bad_request);
+            break;
+        }
         if (beast::iequals(head[http::field::expect], "100-continue")) {
             http::response<http::empty_body> go_on{http::status::continue_, head.version()};
             stream->expires_after(kWriteTimeout);
