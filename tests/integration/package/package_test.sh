@@ -33,8 +33,8 @@ for f in ./usr/bin/mcpproxy ./usr/share/mcpproxy/mcp_config.json ./usr/share/doc
   [[ "$contents" == *" $f"* ]] || fail "package lacks $f"
 done
 [[ "$contents" != *"/include/"* ]] || fail "SDK headers belong in mcpproxy-dev"
-dpkg-deb -c "$work/mcpproxy-dev_${version}_${arch}.deb" | grep -q 'mcpproxy-sdkConfig.cmake' ||
-  fail "mcpproxy-dev lacks the CMake package"
+dev_contents="$(dpkg-deb -c "$work/mcpproxy-dev_${version}_${arch}.deb")"
+[[ "$dev_contents" == *mcpproxy-sdkConfig.cmake* ]] || fail "mcpproxy-dev lacks the CMake package"
 
 root="$work/root"
 dpkg -x "$deb" "$root"
@@ -45,6 +45,11 @@ mkdir -p "$HOME"
 
 "$bin" version | tee "$work/version.txt"
 grep -q "^mcpproxy $version " "$work/version.txt" || fail "mcpproxy version does not say $version"
+
+# The configs the package and the container image ship must load.
+for config in "$root/usr/share/mcpproxy/mcp_config.json" "$source_dir/packaging/docker/mcp_config.json"; do
+  "$bin" config check "$config" >/dev/null || fail "$config does not load"
+done
 
 "$bin" plugins list | tee "$work/plugins.txt"
 ! grep -q "cannot load" "$work/plugins.txt" || fail "a plugin does not load from the package"
