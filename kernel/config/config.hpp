@@ -48,6 +48,10 @@ struct PluginConfig {
 
 enum class RoutingMode { retrieve_tools, direct };
 
+// How direct mode names upstream tools, prompts and resource templates: "<server>__<name>"
+// always, or the upstream's own name with the prefix only where two upstreams share a name.
+enum class ToolNames { prefixed, bare };
+
 // Defaults for every identity (a credential can carry its own) and the brute-force defence.
 struct RateLimits {
     double requests_per_second = 0;  // 0: unlimited
@@ -82,6 +86,7 @@ struct Config {
     std::string log_level = "info";
     std::string log_format = "text";
     RoutingMode routing_mode = RoutingMode::retrieve_tools;
+    ToolNames tool_names = ToolNames::prefixed;  // direct mode only
     std::size_t retrieve_default_limit = 10;
     std::chrono::milliseconds call_tool_timeout{60'000};
     std::chrono::milliseconds shutdown_timeout{10'000};

@@ -221,6 +221,14 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
         else if (*v == "retrieve_tools") config.routing_mode = RoutingMode::retrieve_tools;
         else r.fail("routing_mode", "expected \"retrieve_tools\" or \"direct\"");
     }
+    if (auto v = r.string("tool_names")) {
+        if (*v == "bare") config.tool_names = ToolNames::bare;
+        else if (*v == "prefixed") config.tool_names = ToolNames::prefixed;
+        else r.fail("tool_names", "expected \"prefixed\" or \"bare\"");
+        if (config.tool_names == ToolNames::bare && config.routing_mode != RoutingMode::direct) {
+            r.fail("tool_names", "\"bare\" names apply to \"routing_mode\": \"direct\" only");
+        }
+    }
     if (auto v = r.integer("top_k", 1, 100)) config.retrieve_default_limit = *v;
     if (auto v = r.duration("call_tool_timeout")) config.call_tool_timeout = *v;
     if (auto v = r.duration("shutdown_timeout")) config.shutdown_timeout = *v;

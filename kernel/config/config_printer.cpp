@@ -40,6 +40,7 @@ nlohmann::json effective_config_redacted(const Config& config) {
     j["log_level"] = config.log_level;
     j["log_format"] = config.log_format;
     j["routing_mode"] = config.routing_mode == RoutingMode::direct ? "direct" : "retrieve_tools";
+    j["tool_names"] = config.tool_names == ToolNames::bare ? "bare" : "prefixed";
     j["top_k"] = config.retrieve_default_limit;
     j["call_tool_timeout"] = std::to_string(config.call_tool_timeout.count()) + "ms";
     j["shutdown_timeout"] = std::to_string(config.shutdown_timeout.count()) + "ms";

@@ -1,5 +1,7 @@
 #include "kernel/mcp/dispatcher.hpp"
 
+#include <set>
+
 #include "kernel/policy/access_policy.hpp"
 #include "kernel/protocol/jsonrpc.hpp"
 #include "kernel/tools/intent.hpp"
@@ -39,12 +41,20 @@ Json params_of(const Json& request) {
     return it != request.end() && it->is_object() ? *it : Json::object();
 }
 
-// A template such as "note://{id}" matches URIs that start with its literal prefix.
-bool template_matches(const Json& tmpl, const std::string& uri) {
+// A template such as "note://{id}" matches URIs that start with its literal prefix; returns the
+// prefix length (0: no match), so the most specific template can win.
+std::size_t template_match_length(const Json& tmpl, const std::string& uri) {
     const auto t = tmpl.value("uriTemplate", std::string());
     const auto brace = t.find('{');
     const std::string prefix = t.substr(0, brace);
-    return !prefix.empty() && uri.starts_with(prefix);
+    return !prefix.empty() && uri.starts_with(prefix) ? prefix.size() : 0;
+}
+
+// "test://x/y" -> "test"; "" when the string has no scheme.
+std::string uri_scheme(const std::string& uri) {
+    const auto colon = uri.find(':');
+    if (colon == std::string::npos || colon == 0) return {};
+    return uri.substr(0, colon);
 }
 
 }  // namespace
@@ -53,6 +63,8 @@ Dispatcher::Dispatcher(std::shared_ptr<upstream::UpstreamManager> upstreams,
                        const config::Config& config)
     : upstreams_(std::move(upstreams)),
       routing_mode_(config.routing_mode),
+      bare_names_(config.routing_mode == config::RoutingMode::direct &&
+                  config.tool_names == config::ToolNames::bare),
       retrieve_default_limit_(config.retrieve_default_limit) {}
 
 Json Dispatcher::initialize_result(std::string_view version) const {
@@ -69,7 +81,10 @@ Json Dispatcher::initialize_result(std::string_view version) const {
          routing_mode_ == config::RoutingMode::retrieve_tools
              ? "mcpproxy fronts many MCP servers. Use retrieve_tools to find a tool, then call it "
                "with call_tool_read, call_tool_write or call_tool_destructive as its entry says."
-             : "mcpproxy fronts many MCP servers; tools are named <server>__<tool>."}};
+             : bare_names_
+                   ? "mcpproxy fronts many MCP servers; tools keep their own names, and a name "
+                     "that several servers share is listed as <server>__<tool>."
+                   : "mcpproxy fronts many MCP servers; tools are named <server>__<tool>."}};
 }
 
 asio::awaitable<Json> Dispatcher::handle(const Json& request, RequestContext& ctx) {
@@ -213,20 +228,32 @@ asio::awaitable<Json> Dispatcher::forward(const Json& id, const std::string& ser
 Json Dispatcher::list_prompts(const Json& id, const RequestContext& ctx) const {
     const auto snap = upstreams_->snapshot();
     Json prompts = Json::array();
-    for (const auto& p : snap->prompts) {
+    for (std::size_t i = 0; i < snap->prompts.size(); ++i) {
+        const auto& p = snap->prompts[i];
         if (!policy::allows(ctx.identity, p.server, sdk::Permission::read)) continue;
         Json item = p.item;
-        item["name"] = p.server + std::string(kSeparator) + p.item.value("name", std::string());
+        item["name"] = snap->prompt_names[i];
         prompts.push_back(std::move(item));
     }
     return make_result(id, {{"prompts", prompts}});
+}
+
+std::pair<std::string, std::string> Dispatcher::resolve_prompt(
+    const upstream::UpstreamSnapshot& snap, const std::string& public_name) const {
+    for (std::size_t i = 0; i < snap.prompts.size(); ++i) {
+        if (snap.prompt_names[i] == public_name) {
+            return {snap.prompts[i].server, snap.prompts[i].item.value("name", std::string())};
+        }
+    }
+    // Not listed (yet): "<server>__<name>" still reaches that server.
+    return split_prefixed(public_name);
 }
 
 asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params, RequestContext& ctx) {
     if (!params.contains("name") || !params["name"].is_string()) {
         co_return make_error(id, ec::invalid_params, "params.name must be a string");
     }
-    const auto [server, name] = split_prefixed(params["name"].get<std::string>());
+    const auto [server, name] = resolve_prompt(*upstreams_->snapshot(), params["name"].get<std::string>());
     if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
         co_return make_error(id, ec::invalid_params, "Unknown prompt: " + params["name"].get<std::string>());
     }
@@ -239,8 +266,12 @@ asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params,
 Json Dispatcher::list_resources(const Json& id, const RequestContext& ctx, bool templates) const {
     const auto snap = upstreams_->snapshot();
     Json items = Json::array();
-    for (const auto& r : templates ? snap->resource_templates : snap->resources) {
-        if (policy::allows(ctx.identity, r.server, sdk::Permission::read)) items.push_back(r.item);
+    const auto& listed = templates ? snap->resource_templates : snap->resources;
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+        if (!policy::allows(ctx.identity, listed[i].server, sdk::Permission::read)) continue;
+        Json item = listed[i].item;
+        if (templates && item.contains("name")) item["name"] = snap->template_names[i];
+        items.push_back(std::move(item));
     }
     return make_result(id, {{templates ? "resourceTemplates" : "resources", items}});
 }
@@ -250,9 +281,30 @@ std::string Dispatcher::server_for_uri(const upstream::UpstreamSnapshot& snap,
     if (const auto it = snap.resource_server.find(uri); it != snap.resource_server.end()) {
         return it->second;
     }
+    std::string best;
+    std::size_t best_length = 0;
     for (const auto& t : snap.resource_templates) {
-        if (template_matches(t.item, uri)) return t.server;
+        const auto length = template_match_length(t.item, uri);
+        if (length > best_length) {
+            best_length = length;
+            best = t.server;
+        }
     }
+    if (!best.empty() || !snap.bare_names) return best;
+    // Bare names make the proxy transparent: a URI nobody listed goes to the one upstream that
+    // uses its scheme, or to the only upstream there is.
+    const auto scheme = uri_scheme(uri);
+    std::set<std::string> by_scheme;
+    for (const auto* list : {&snap.resources, &snap.resource_templates}) {
+        for (const auto& r : *list) {
+            const auto key = list == &snap.resources ? "uri" : "uriTemplate";
+            if (!scheme.empty() && uri_scheme(r.item.value(key, std::string())) == scheme) {
+                by_scheme.insert(r.server);
+            }
+        }
+    }
+    if (by_scheme.size() == 1) return *by_scheme.begin();
+    if (snap.servers.size() == 1) return snap.servers.front();
     return {};
 }
 
@@ -279,7 +331,7 @@ asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params, R
     Json forwarded = params;
     std::string server;
     if (type == "ref/prompt") {
-        const auto [s, name] = split_prefixed(ref.value("name", std::string()));
+        const auto [s, name] = resolve_prompt(*upstreams_->snapshot(), ref.value("name", std::string()));
         server = s;
         forwarded["ref"]["name"] = name;
     } else if (type == "ref/resource") {

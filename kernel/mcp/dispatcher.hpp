@@ -37,9 +37,13 @@ private:
     Json list_resources(const Json& id, const RequestContext& ctx, bool templates) const;
     [[nodiscard]] std::string server_for_uri(const upstream::UpstreamSnapshot& snap,
                                              const std::string& uri) const;
+    // A prompt's public name -> {server, upstream name}; empty server when it names none.
+    [[nodiscard]] std::pair<std::string, std::string> resolve_prompt(
+        const upstream::UpstreamSnapshot& snap, const std::string& public_name) const;
 
     std::shared_ptr<upstream::UpstreamManager> upstreams_;
     config::RoutingMode routing_mode_;
+    bool bare_names_;
     std::size_t retrieve_default_limit_;
 };
 

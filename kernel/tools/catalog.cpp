@@ -1,5 +1,6 @@
 #include "tools/catalog.hpp"
 
+#include <map>
 #include <stdexcept>
 #include <utility>
 
@@ -36,10 +37,20 @@ std::size_t Catalog::ToolKeyHash::operator()(const ToolKey& key) const noexcept 
     return server ^ (tool + 0x9e3779b97f4a7c15ULL + (server << 6) + (server >> 2));
 }
 
-Catalog::Catalog(std::vector<ToolDescriptor> tools) : tools_(std::move(tools)) {
+Catalog::Catalog(std::vector<ToolDescriptor> tools, DirectNames naming)
+    : tools_(std::move(tools)), naming_(naming) {
     by_key_.reserve(tools_.size());
     by_direct_name_.reserve(tools_.size());
     direct_entries_.reserve(tools_.size());
+    direct_names_.reserve(tools_.size());
+    // How many servers offer each tool name (a server lists a name once, checked below).
+    std::map<std::string_view, std::size_t> servers_per_name;
+    if (naming_ == DirectNames::bare) {
+        for (const auto& tool : tools_) ++servers_per_name[tool.name];
+        for (const auto& [name, count] : servers_per_name) {
+            if (count > 1) shared_tool_names_.emplace_back(name);
+        }
+    }
     for (std::size_t i = 0; i < tools_.size(); ++i) {
         const ToolDescriptor& tool = tools_[i];
         if (!is_valid_server_name(tool.server)) {
@@ -51,7 +62,9 @@ Catalog::Catalog(std::vector<ToolDescriptor> tools) : tools_(std::move(tools)) {
             throw std::invalid_argument("duplicate tool \"" + tool.name + "\" from server \"" +
                                         tool.server + "\"");
         }
-        std::string public_name = direct_name(tool.server, tool.name);
+        const bool bare = naming_ == DirectNames::bare && servers_per_name[tool.name] == 1;
+        std::string public_name = bare ? tool.name : direct_name(tool.server, tool.name);
+        direct_names_.push_back(public_name);
         if (by_direct_name_.contains(public_name)) {
             direct_entries_.emplace_back(nullptr);
             direct_name_collisions_.push_back(std::move(public_name));
@@ -63,8 +76,9 @@ Catalog::Catalog(std::vector<ToolDescriptor> tools) : tools_(std::move(tools)) {
     index_ = Bm25Index(tools_);
 }
 
-std::shared_ptr<const Catalog> Catalog::make(std::vector<ToolDescriptor> tools) {
-    return std::make_shared<const Catalog>(std::move(tools));
+std::shared_ptr<const Catalog> Catalog::make(std::vector<ToolDescriptor> tools,
+                                             DirectNames naming) {
+    return std::make_shared<const Catalog>(std::move(tools), naming);
 }
 
 std::optional<ToolRef> Catalog::find(std::string_view server, std::string_view tool) const {
@@ -77,8 +91,12 @@ std::optional<ToolRef> Catalog::resolve_direct(std::string_view public_name) con
     // The map, not split_direct_name(), so that every listed name resolves even for servers whose
     // name ends in '_'.
     const auto it = by_direct_name_.find(public_name);
-    if (it == by_direct_name_.end()) return std::nullopt;
-    return ToolRef{it->second, &tools_[it->second]};
+    if (it != by_direct_name_.end()) return ToolRef{it->second, &tools_[it->second]};
+    if (naming_ != DirectNames::bare) return std::nullopt;
+    // A client that still uses the prefixed form of a tool listed under its own name.
+    const auto parts = split_direct_name(public_name);
+    if (!parts) return std::nullopt;
+    return find(parts->server, parts->tool);
 }
 
 std::optional<ToolRef> Catalog::resolve_qualified(std::string_view id) const {

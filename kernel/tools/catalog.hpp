@@ -19,6 +19,10 @@ namespace mcpproxy::tools {
 // shows everything.
 using ToolFilter = std::function<bool(const ToolDescriptor&)>;
 
+// How direct mode names tools: always "<server>__<tool>", or the upstream's own name with the
+// prefix only for names that more than one server uses.
+enum class DirectNames { prefixed, bare };
+
 // A tool found in a catalog. `tool` points into the catalog and lives as long as the catalog does.
 struct ToolRef {
     std::size_t index;  // position in Catalog::tools()
@@ -33,8 +37,9 @@ public:
     // Throws std::invalid_argument for a server name that does not match
     // ^[A-Za-z0-9][A-Za-z0-9_-]*$ (or contains "__"), and for the same (server, tool) twice: the
     // caller (the upstream manager) drops or reports such tools before building a catalog.
-    explicit Catalog(std::vector<ToolDescriptor> tools);
-    static std::shared_ptr<const Catalog> make(std::vector<ToolDescriptor> tools);
+    explicit Catalog(std::vector<ToolDescriptor> tools, DirectNames naming = DirectNames::prefixed);
+    static std::shared_ptr<const Catalog> make(std::vector<ToolDescriptor> tools,
+                                               DirectNames naming = DirectNames::prefixed);
 
     // Views into the tool list make copies unsafe; share the catalog instead.
     Catalog(const Catalog&) = delete;
@@ -44,8 +49,10 @@ public:
     std::size_t size() const { return tools_.size(); }
 
     std::optional<ToolRef> find(std::string_view server, std::string_view tool) const;
-    // "<server>__<tool>" as listed by direct_tools_list().
+    // A name as listed by direct_tools_list(); with bare names, "<server>__<tool>" resolves too.
     std::optional<ToolRef> resolve_direct(std::string_view public_name) const;
+    // The name direct_tools_list() gives the tool at `index`.
+    const std::string& direct_name_of(std::size_t index) const { return direct_names_[index]; }
     // "<server>:<tool>" as returned by retrieve_tools.
     std::optional<ToolRef> resolve_qualified(std::string_view id) const;
 
@@ -55,7 +62,7 @@ public:
                                   const ToolFilter& filter = {}) const;
 
     // The MCP tools/list `tools` array for direct mode: each visible tool's upstream object,
-    // unchanged except that `name` is "<server>__<tool>" (and inputSchema is supplied if the
+    // unchanged except that `name` is its direct name (and inputSchema is supplied if the
     // upstream left it out). Tool order is catalog order.
     nlohmann::json direct_tools_list(const ToolFilter& filter = {}) const;
 
@@ -65,6 +72,9 @@ public:
     const std::vector<std::string>& direct_name_collisions() const {
         return direct_name_collisions_;
     }
+    // With bare names: the tool names more than one server offers, which are therefore listed
+    // as "<server>__<tool>" (sorted, each once). Empty with prefixed names.
+    const std::vector<std::string>& shared_tool_names() const { return shared_tool_names_; }
 
 private:
     struct ToolKey {
@@ -87,7 +97,10 @@ private:
     std::unordered_map<ToolKey, std::size_t, ToolKeyHash> by_key_;
     std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> by_direct_name_;
     std::vector<nlohmann::json> direct_entries_;  // per tool; null when its direct name collided
+    std::vector<std::string> direct_names_;       // per tool
     std::vector<std::string> direct_name_collisions_;
+    std::vector<std::string> shared_tool_names_;
+    DirectNames naming_;
     Bm25Index index_;
 };
 

@@ -280,8 +280,11 @@ void McpClient::handle_notification(Json message, const std::optional<Json>& rel
         }
         return;
     }
+    // A log message belongs to the call it arrived with. stdio cannot say which call that is, so
+    // it goes to the newest call that can relay it (as server requests do); over HTTP a message
+    // without a related call is a session-wide one.
     const bool call_scoped = method == "notifications/message";
-    if (call_scoped && related) {
+    if (call_scoped && (related || !transport_->relates_messages())) {
         if (auto pending = observer_for(related)) {
             pending->observer->on_notification(std::move(message));
             return;

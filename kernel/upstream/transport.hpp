@@ -44,6 +44,9 @@ public:
     // Stops everything; on_closed is not called for a close we asked for. Safe to call twice.
     virtual boost::asio::awaitable<void> close() = 0;
     [[nodiscard]] virtual std::string describe() const = 0;  // "stdio: node server.js", secret-free
+    // True when IncomingMessage::related_request_id is filled in whenever a message belongs to one
+    // of our requests (Streamable HTTP); false when the transport cannot tell (stdio).
+    [[nodiscard]] virtual bool relates_messages() const { return false; }
 };
 
 }  // namespace mcpproxy::upstream

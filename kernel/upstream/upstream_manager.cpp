@@ -15,6 +15,7 @@
 
 #include "kernel/log/logging.hpp"
 #include "kernel/process/backoff.hpp"
+#include "kernel/tools/public_names.hpp"
 #include "kernel/tools/tool_descriptor.hpp"
 #include "kernel/upstream/upstream_error.hpp"
 
@@ -30,6 +31,13 @@ constexpr std::size_t kMaxPages = 100;
 // (A function, not a braced list at the call site: GCC 12 cannot keep an initializer_list's
 // array alive across co_await.)
 std::vector<std::string> all_lists() { return {"tools", "prompts", "resources"}; }
+
+// A view of a listed item's "name" (empty when it has none); lives as long as the item.
+std::string_view name_of(const nlohmann::json& item) {
+    const auto it = item.find("name");
+    if (it == item.end() || !it->is_string()) return {};
+    return it->get_ref<const std::string&>();
+}
 }  // namespace
 
 std::string_view to_string(UpstreamState state) {
@@ -69,7 +77,7 @@ UpstreamManager::UpstreamManager(asio::io_context& io, const config::Config& con
       config_(config),
       transports_(std::move(transports)),
       log_(log::get("upstreams")),
-      snapshot_(std::make_shared<UpstreamSnapshot>(UpstreamSnapshot{tools::Catalog::make({}), {}, {}, {}, {}})) {
+      snapshot_(std::make_shared<UpstreamSnapshot>(UpstreamSnapshot{.tools = tools::Catalog::make({})})) {
     for (const auto& s : config_.servers) {
         auto u = std::make_shared<Upstream>(io_, s);
         u->log = log::get("upstream:" + s.name);
@@ -292,15 +300,49 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
                 }
             }
             for (const auto& t : u->templates) snap->resource_templates.push_back({u->config.name, t});
+            snap->servers.push_back(u->config.name);
         }
         notify = lists_changed_;
     }
-    snap->tools = tools::Catalog::make(std::move(all_tools));
+    const auto naming = config_.tool_names == config::ToolNames::bare ? tools::DirectNames::bare
+                                                                      : tools::DirectNames::prefixed;
+    snap->bare_names = naming == tools::DirectNames::bare;
+    std::vector<tools::NamedItem> prompt_items;
+    for (const auto& p : snap->prompts) prompt_items.push_back({p.server, name_of(p.item)});
+    snap->prompt_names = tools::public_names(prompt_items, naming);
+    std::vector<tools::NamedItem> template_items;
+    for (const auto& t : snap->resource_templates) {
+        template_items.push_back({t.server, name_of(t.item)});
+    }
+    // Templates keep their upstream names unless bare naming must tell shared ones apart.
+    if (snap->bare_names) {
+        snap->template_names = tools::public_names(template_items, naming);
+    } else {
+        for (const auto& item : template_items) snap->template_names.emplace_back(item.name);
+    }
+    snap->tools = tools::Catalog::make(std::move(all_tools), naming);
+    if (snap->bare_names) {
+        warn_shared_names("tool", snap->tools->shared_tool_names());
+        warn_shared_names("prompt", tools::shared_names(prompt_items));
+        warn_shared_names("resource template", tools::shared_names(template_items));
+    }
     {
         std::lock_guard lock(mutex_);
         snapshot_ = std::move(snap);
     }
     if (notify) notify(changed);
+}
+
+void UpstreamManager::warn_shared_names(std::string_view what, const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        {
+            std::lock_guard lock(mutex_);
+            if (!warned_shared_names_.insert(std::string(what) + ":" + name).second) continue;
+        }
+        log_->warn("{} name \"{}\" is offered by more than one upstream; it is listed as "
+                   "<server>__{} for each of them",
+                   what, name, name);
+    }
 }
 
 void UpstreamManager::stop(std::chrono::milliseconds limit) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,8 @@ private:
     boost::asio::awaitable<void> refresh(std::shared_ptr<Upstream> upstream,
                                          std::vector<std::string> which);
     void publish(const std::vector<std::string>& changed);
+    // With bare names: one warning per name that several upstreams share (so it stays prefixed).
+    void warn_shared_names(std::string_view what, const std::vector<std::string>& names);
     std::shared_ptr<Upstream> find(std::string_view server) const;
 
     boost::asio::io_context& io_;
@@ -85,6 +88,7 @@ private:
     std::function<void(const std::vector<std::string>&)> lists_changed_;
     std::function<void(const std::string&, const nlohmann::json&)> notification_handler_;
     bool stopping_ = false;
+    std::set<std::string, std::less<>> warned_shared_names_;  // "<kind>:<name>"; guarded by mutex_
 };
 
 }  // namespace mcpproxy::upstream

@@ -24,6 +24,11 @@ struct UpstreamSnapshot {
     std::vector<ListedItem> resources;
     std::vector<ListedItem> resource_templates;
     std::map<std::string, std::string, std::less<>> resource_server;  // uri -> server
+    // The names clients see (config "tool_names"), one per prompts[i] / resource_templates[i].
+    std::vector<std::string> prompt_names;
+    std::vector<std::string> template_names;
+    std::vector<std::string> servers;  // the upstreams whose lists are published, config order
+    bool bare_names = false;
 };
 
 }  // namespace mcpproxy::upstream

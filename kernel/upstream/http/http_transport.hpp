@@ -46,6 +46,7 @@ public:
     void initialized(const std::string& protocol_version) override;
     boost::asio::awaitable<void> close() override;
     [[nodiscard]] std::string describe() const override;
+    [[nodiscard]] bool relates_messages() const override { return true; }
 
     // The WWW-Authenticate value of the last 401/403 answer (for an OAuth client to act on).
     [[nodiscard]] std::optional<std::string> www_authenticate() const;

@@ -46,6 +46,21 @@ TEST(ConfigLoader, ReadsClaudeDesktopObjectShape) {
     EXPECT_EQ(c.servers[0].name, "git");
 }
 
+TEST(ConfigLoader, ToolNamesDefaultToPrefixedAndAcceptBareInDirectMode) {
+    EXPECT_EQ(parse("{}").tool_names, ToolNames::prefixed);
+    EXPECT_EQ(parse(R"({"routing_mode": "direct", "tool_names": "bare"})").tool_names, ToolNames::bare);
+    EXPECT_EQ(parse(R"({"routing_mode": "direct", "tool_names": "prefixed"})").tool_names,
+              ToolNames::prefixed);
+}
+
+TEST(ConfigLoader, ToolNamesRejectsUnknownValuesAndBareOutsideDirectMode) {
+    EXPECT_EQ(error_of(R"({"routing_mode": "direct", "tool_names": "short"})"),
+              "config error: c.json: $.tool_names: expected \"prefixed\" or \"bare\"");
+    EXPECT_EQ(error_of(R"({"tool_names": "bare"})"),
+              "config error: c.json: $.tool_names: \"bare\" names apply to \"routing_mode\": "
+              "\"direct\" only");
+}
+
 TEST(ConfigLoader, UnknownKeySuggestsClosest) {
     EXPECT_EQ(error_of(R"({"lisen": "x"})"),
               "config error: c.json: $.lisen: unknown key (did you mean \"listen\"?)");
