@@ -64,14 +64,13 @@ net::Awaitable<void> reply_post_only(net::HttpExchange& ex) {
 }
 
 // Why an MCP-Protocol-Version header must be refused with 400, or "" when it may pass. An absent
-// header passes (the spec then assumes 2025-03-26).
-std::string version_problem(std::string_view version, const Session* session) {
+// header passes (the spec then assumes 2025-03-26). A supported version other than the session's
+// passes too, as with the reference SDK server: the MCP conformance suite sends 2025-03-26 on
+// sessions it negotiated at 2025-11-25, and the session keeps the version it negotiated.
+std::string version_problem(std::string_view version) {
     if (version.empty()) return {};
     if (!protocol::is_supported_version(version)) {
         return "Unsupported protocol version: " + std::string(version);
-    }
-    if (session != nullptr && version != session->protocol_version()) {
-        return "MCP-Protocol-Version does not match the session's version";
     }
     return {};
 }
@@ -244,11 +243,6 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
     if (!session || session->closed() || !same_identity(session->identity(), identity)) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
-        co_return;
-    }
-    if (!version.empty() && version != session->protocol_version()) {
-        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request,
-                             "MCP-Protocol-Version does not match the session's version");
         co_return;
     }
     session->touch();
@@ -474,7 +468,7 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
         co_await reply_post_only(ex);
         co_return;
     }
-    if (const auto problem = version_problem(version, nullptr); !problem.empty()) {
+    if (const auto problem = version_problem(version); !problem.empty()) {
         co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
@@ -493,10 +487,6 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
     if (!session || session->closed() || !same_identity(session->identity(), identity)) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
-        co_return;
-    }
-    if (const auto problem = version_problem(version, session.get()); !problem.empty()) {
-        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
     const auto generation = session->attach_stream();
@@ -532,7 +522,7 @@ net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const
         co_await reply_post_only(ex);
         co_return;
     }
-    if (const auto problem = version_problem(version, nullptr); !problem.empty()) {
+    if (const auto problem = version_problem(version); !problem.empty()) {
         co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
@@ -546,10 +536,6 @@ net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const
     if (!session || !same_identity(session->identity(), identity)) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
-        co_return;
-    }
-    if (const auto problem = version_problem(version, session.get()); !problem.empty()) {
-        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
     sessions_->remove(session_id);
