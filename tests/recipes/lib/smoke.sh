@@ -168,9 +168,14 @@ smoke_checks() {
   session="$(awk 'tolower($1) == "mcp-session-id:" {print $2}' "$WORK/h" | tr -d '\r')"
   [[ -n "$session" ]] || fail "no Mcp-Session-Id in the initialize answer"
   mcp_post "$base" "$token" "$session" '{"jsonrpc":"2.0","method":"notifications/initialized"}' >/dev/null
-  answer="$(mcp_post "$base" "$token" "$session" \
-    '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"retrieve_tools","arguments":{"query":"echo a message"}}}')"
-  name="$(jq -r '.result.structuredContent.tools[] | select(.tool == "echo") | .name' <<<"$answer" | head -n 1)"
+  # /healthz turns 200 before the upstreams have connected: until then the catalog is empty.
+  for _ in $(seq 50); do
+    answer="$(mcp_post "$base" "$token" "$session" \
+      '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"retrieve_tools","arguments":{"query":"echo a message"}}}')"
+    name="$(jq -r '.result.structuredContent.tools[]? | select(.tool == "echo") | .name' <<<"$answer" | head -n 1)"
+    [[ -n "$name" ]] && break
+    sleep 0.2
+  done
   call_with="$(jq -r '.result.structuredContent.tools[] | select(.tool == "echo") | .call_with' <<<"$answer" | head -n 1)"
   [[ -n "$name" && "$call_with" == call_tool_read ]] || fail "retrieve_tools did not offer echo: $answer"
   ok "retrieve_tools found $name ($call_with)"

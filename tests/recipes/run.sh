@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the smoke test of every examples/mcp-tunnel-*/ recipe offline (fake daemons from tests/fakes,
+# even when a real one is installed), then the zero-drop rotation check (bench/rotation.sh --quick).
+# Takes $MCPPROXY_BIN. Each step is bounded; the whole run stays under two minutes on 2 cores.
+# Called by CTest (tests/integration/recipes, label "recipes").
+set -uo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export SMOKE_FAKE=1
+failed=()
+started=$(date +%s)
+for recipe in cloudflared tailscale ngrok anthropic; do
+  script="$REPO_ROOT/examples/mcp-tunnel-$recipe/smoke-test.sh"
+  timeout --kill-after=5 60 "$script" || failed+=("$recipe")
+done
+if [[ "${RECIPES_SKIP_ROTATION:-0}" != 1 ]]; then
+  timeout --kill-after=5 60 "$REPO_ROOT/bench/rotation.sh" --quick || failed+=(rotation)
+fi
+echo "recipes: $(($(date +%s) - started)) s"
+if ((${#failed[@]} > 0)); then
+  echo "recipes: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "recipes: all passed"
