@@ -55,8 +55,12 @@ void CloudflaredAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvent
     daemon_ = std::make_unique<CloudflaredDaemon>(host_, std::move(options), status_);
     daemon_->start();
     if (access_) {
-        key_refresh_.start(std::chrono::seconds(1), [this] {
-            if (!access_->refresh_if_due()) host_.logger().warn(access_->error());
+        key_refresh_.start(std::chrono::seconds(1), [this, last_warning = std::string()]() mutable {
+            access_->refresh_if_due();
+            // One line per new problem, not one per tick.
+            const auto error = access_->error();
+            if (!error.empty() && error != last_warning) host_.logger().warn(error);
+            last_warning = error;
         });
     }
 }

@@ -206,7 +206,12 @@ void CloudflaredDaemon::poll() {
     }
     if (give_up) {
         // Not from the supervisor's callback (it cannot wait there): here, on the poll thread.
-        if (process_ && process_->running()) process_->stop();
+        // While it waits out its back-off the process is not running, but a restart is due:
+        // stop() cancels that too. Once is enough.
+        if (process_ && !gave_up_) {
+            gave_up_ = true;
+            process_->stop();
+        }
         return;
     }
     {

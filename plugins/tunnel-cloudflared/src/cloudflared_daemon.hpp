@@ -60,6 +60,7 @@ private:
     tunnel_common::StatusKeeper& status_;
     std::shared_ptr<Shared> shared_;
     std::unique_ptr<sdk::SupervisedProcess> process_;
+    bool gave_up_ = false;  // poll thread only
     tunnel_common::PollLoop poll_;
 };
 
