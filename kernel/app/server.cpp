@@ -99,9 +99,17 @@ void Server::bind_listeners() {
     if (config_.management.enabled) {
         listener_specs_.push_back({"management", config_.management.listen, Role::management});
     }
+    if (config_.tls.enabled) {
+        try {
+            tls_source_ = std::make_shared<net::TlsContextSource>(net::make_server_tls_context(config_.tls));
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string(e.what()) + " (config: $.tls)");
+        }
+    }
     for (auto& spec : listener_specs_) {
         auto context = std::make_shared<net::ListenerContext>();
         context->name = spec.name;
+        if (spec.name == "main") context->tls = tls_source_;
         context->routes = routes_for(spec);
         context->limits = config_.limits;
         context->log = log::get("http");
@@ -109,7 +117,12 @@ void Server::bind_listeners() {
         readiness_->expect("listener:" + spec.name);
         spec.address = listener->bind().to_string();
         listeners_.push_back(listener);
-        log_->info("listening on {} (listener {})", spec.address, spec.name);
+        log_->info("listening on {} (listener {}{})", spec.address, spec.name,
+                   context->tls ? ", TLS" + std::string(config_.tls.client_ca.empty() ? ""
+                                                       : config_.tls.require_client_cert
+                                                           ? ", client certificate required"
+                                                           : ", client certificate optional")
+                                : std::string());
     }
     if (management_) {
         for (const auto& spec : listener_specs_) {
@@ -216,6 +229,7 @@ void Server::start() {
     start_tunnels();
     log_banner();
     write_port_file();
+    watch_tls_files();
     housekeeping_ = std::make_unique<asio::steady_timer>(io_);
     asio::post(io_, [this] { schedule_housekeeping(); });
     start_service_hooks();
@@ -256,6 +270,22 @@ void Server::schedule_housekeeping() {
     });
 }
 
+void Server::watch_tls_files() {
+    if (!tls_source_) return;
+    tls_reloader_ = std::make_shared<net::TlsReloader>(io_, config_.tls, tls_source_, log::get("tls"));
+    tls_reloader_->start();
+    hup_ = std::make_unique<asio::signal_set>(io_, SIGHUP);
+    wait_for_sighup();
+}
+
+void Server::wait_for_sighup() {
+    hup_->async_wait([this](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        tls_reloader_->reload_now("SIGHUP");
+        wait_for_sighup();
+    });
+}
+
 int Server::run() {
     std::promise<int> stopped;
     signals_->async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -271,6 +301,10 @@ void Server::shutdown() {
     stop_service_hooks();
     readiness_->set_not_ready("shutdown", "stopping");
     asio::post(io_, [this] { housekeeping_->cancel(); });
+    if (tls_reloader_) {
+        tls_reloader_->stop();
+        asio::post(io_, [this] { hup_->cancel(); });
+    }
     // Ending the sessions ends their GET streams; in-flight POSTs still finish below.
     sessions_->close_all();
     for (auto& l : listeners_) {

@@ -19,6 +19,7 @@
 #include "kernel/metrics/metrics_registry.hpp"
 #include "kernel/mgmt/management_api.hpp"
 #include "kernel/net/listener.hpp"
+#include "kernel/net/tls_reloader.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/process/supervisor.hpp"
 #include "kernel/app/tunnel_status_file.hpp"
@@ -77,13 +78,15 @@ private:
     std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(const ListenerSpec& spec,
                                                                     std::shared_ptr<mcp::OriginGuard> guard);
     std::vector<sdk::AuthBridge*> bridges_for(Role role);
-    void add_well_known_routes(net::RouteTable& routes);
+    void add_well_known_routes(net::RouteTable& routes, Role role);
     std::shared_ptr<mgmt::ManagementContext> management_context();
 
     void broadcast_list_changes(const std::vector<std::string>& changed);
     void forward_upstream_notification(const std::string& server, const nlohmann::json& n);
     void on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed);
     void schedule_housekeeping();
+    void watch_tls_files();  // hot reload on change and on SIGHUP
+    void wait_for_sighup();
     void shutdown();
     [[nodiscard]] std::vector<std::string> tunnel_credential_names();
     [[nodiscard]] std::vector<std::string> routed_servers() const;
@@ -117,6 +120,9 @@ private:
     std::shared_ptr<metrics::Registry> metrics_ = std::make_shared<metrics::Registry>();
     mcp::RecordSink record_sink_;
     std::vector<std::shared_ptr<net::Listener>> listeners_;
+    std::shared_ptr<net::TlsContextSource> tls_source_;  // the main listener's, when TLS is on
+    std::shared_ptr<net::TlsReloader> tls_reloader_;
+    std::unique_ptr<net::asio::signal_set> hup_;
 };
 
 }  // namespace mcpproxy::app

@@ -65,8 +65,16 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
                                                          chain, options, record_sink_);
 }
 
-void Server::add_well_known_routes(net::RouteTable& routes) {
+void Server::add_well_known_routes(net::RouteTable& routes, Role role) {
+    const auto tunnel_bridges = bridges_for(Role::tunnel);
     for (auto& p : plugins_->plugins()) {
+        // The tunneled listener carries only the well-known paths of auth bridges active there.
+        auto* bridge = p.instance->auth_bridge();
+        if (role == Role::tunnel &&
+            (bridge == nullptr ||
+             std::find(tunnel_bridges.begin(), tunnel_bridges.end(), bridge) == tunnel_bridges.end())) {
+            continue;
+        }
         for (const auto& route : p.host->routes()) {
             if (route.surface != sdk::RouteSurface::well_known) continue;
             const std::string path = "/.well-known/" + route.prefix;
@@ -119,7 +127,7 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
             routes->add("/healthz", health::healthz_handler(readiness_));
             routes->add("/readyz", health::readyz_handler(readiness_));
             routes->add("/mcp", make_mcp_endpoint(spec, guard)->handler());
-            add_well_known_routes(*routes);
+            add_well_known_routes(*routes, spec.role);
             break;
         }
         case Role::tunnel: {
@@ -136,7 +144,7 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
             }
             routes->add("/mcp", require_tunnel_origin(make_mcp_endpoint(spec, tunnel_guard_)->handler(),
                                                       std::move(adapters)));
-            add_well_known_routes(*routes);
+            add_well_known_routes(*routes, spec.role);
             break;
         }
         case Role::management: {

@@ -26,7 +26,15 @@ AuthDecision AuthChain::authenticate(const sdk::RequestView& request) const {
             decision.identity = std::move(result.identity);
             return decision;
         }
+        if (result.outcome == sdk::AuthOutcome::forbidden) {
+            decision.outcome = AuthDecision::Outcome::forbidden;
+            decision.identity = std::move(result.identity);
+            decision.reason = result.reason.empty() ? "forbidden" : result.reason;
+            decision.challenge = std::move(result.challenge);
+            return decision;
+        }
         decision.reason = result.reason.empty() ? "rejected" : result.reason;
+        decision.challenge = std::move(result.challenge);
         break;
     }
     if (decision.reason.empty() && allow_anonymous_) {
@@ -35,13 +43,15 @@ AuthDecision AuthChain::authenticate(const sdk::RequestView& request) const {
         return decision;
     }
     if (decision.reason.empty()) decision.reason = "missing_credential";
-    decision.challenge = "Bearer";
-    if (!bridges_.empty()) {
+    if (!decision.challenge.empty()) return decision;
+    for (auto* bridge : bridges_) {
         try {
-            decision.challenge = bridges_.front()->challenge(request);
+            decision.challenge = bridge->challenge(request);
         } catch (...) {
         }
+        if (!decision.challenge.empty()) break;
     }
+    if (decision.challenge.empty()) decision.challenge = "Bearer";
     return decision;
 }
 

@@ -11,11 +11,12 @@
 namespace mcpproxy::auth {
 
 struct AuthDecision {
-    enum class Outcome { authenticated, unauthenticated };
+    // unauthenticated: 401; forbidden: a valid credential that grants nothing here, 403.
+    enum class Outcome { authenticated, unauthenticated, forbidden };
     Outcome outcome = Outcome::unauthenticated;
     sdk::Identity identity;
     std::string reason;     // for logs and the activity log only, never for the client
-    std::string challenge;  // WWW-Authenticate value for a 401
+    std::string challenge;  // WWW-Authenticate value for a 401 (or a 403 when a bridge gave one)
 };
 
 // The auth bridges of one listener, asked in order. The first bridge that claims the request

@@ -71,6 +71,18 @@ struct TunnelConfig {
     std::string public_url;             // known in advance (named tunnels); adapters may report it
 };
 
+// TLS on the main listener (and on a separate tunneled one). Paths are absolute once loaded. The
+// files are read again when they change (or on SIGHUP); a broken new file keeps the old one.
+struct TlsConfig {
+    bool enabled = false;
+    std::string cert;       // PEM server certificate chain
+    std::string key;        // PEM private key (secret: never logged)
+    std::string client_ca;  // PEM bundle of CAs whose client certificates are accepted; empty: none asked
+    std::string crl;        // PEM CRL(s) checked against client certificates; empty: none
+    bool require_client_cert = false;  // true: no valid client certificate, no handshake
+    std::chrono::milliseconds reload_interval{2'000};  // how often the files' mtimes are checked
+};
+
 // The operator's listener: REST API, web UI and /metrics behind the admin key.
 struct ManagementConfig {
     bool enabled = false;
@@ -95,6 +107,7 @@ struct Config {
     std::vector<std::string> allowed_origins;
     std::vector<std::string> trusted_hosts;
     std::string api_key;  // secret
+    TlsConfig tls;
     TunnelConfig tunnel;
     ManagementConfig management;
     std::vector<UpstreamConfig> servers;

@@ -165,6 +165,56 @@ void parse_tunnel(JsonReader r, TunnelConfig& t) {
     r.finish();
 }
 
+std::string expand_home(const std::string& path);
+
+std::string resolve_path(const std::string& value, const std::string& config_file) {
+    std::filesystem::path p(expand_home(value));
+    if (p.is_relative() && !config_file.empty()) {
+        p = std::filesystem::absolute(config_file).parent_path() / p;
+    }
+    return p.lexically_normal().string();
+}
+
+// Only existence is checked here; the TLS layer parses the files and names what is wrong.
+std::string tls_file(JsonReader& r, std::string_view key, const std::string& config_file,
+                     bool required) {
+    const auto v = r.string(key);
+    if (!v || v->empty()) {
+        if (required) r.fail(key, "missing: TLS needs a PEM file here");
+        return {};
+    }
+    auto path = resolve_path(*v, config_file);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) r.fail(key, "no such file: " + path);
+    return path;
+}
+
+void parse_tls(JsonReader r, const std::string& config_file, TlsConfig& t,
+               std::vector<std::string>& warnings) {
+    r.declare({"enabled", "cert", "key", "client_ca", "crl", "require_client_cert",
+               "reload_interval"});
+    // Keys of the Go mcpproxy's "tls" block.
+    r.ignore({"certs_dir", "hsts"}, warnings);
+    r.finish();
+    t.enabled = r.boolean("enabled").value_or(true);
+    if (!t.enabled) return;
+    t.cert = tls_file(r, "cert", config_file, true);
+    t.key = tls_file(r, "key", config_file, true);
+    t.client_ca = tls_file(r, "client_ca", config_file, false);
+    t.crl = tls_file(r, "crl", config_file, false);
+    t.require_client_cert = r.boolean("require_client_cert").value_or(!t.client_ca.empty());
+    if (t.require_client_cert && t.client_ca.empty()) {
+        r.fail("require_client_cert", "needs \"client_ca\" (the CAs that issue client certificates)");
+    }
+    if (!t.crl.empty() && t.client_ca.empty()) {
+        r.fail("crl", "needs \"client_ca\" (a CRL is checked against client certificates)");
+    }
+    if (auto v = r.duration("reload_interval")) {
+        if (v->count() < 100) r.fail("reload_interval", "must be at least 100ms");
+        t.reload_interval = *v;
+    }
+}
+
 void parse_management(JsonReader r, ManagementConfig& m) {
     m.enabled = r.boolean("enabled").value_or(true);
     if (auto v = r.string("listen")) {
@@ -237,6 +287,7 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     if (auto v = r.string_list("allowed_origins")) config.allowed_origins = *v;
     if (auto v = r.string_list("trusted_hosts")) config.trusted_hosts = *v;
     if (auto v = r.string("api_key")) config.api_key = *v;
+    if (auto v = r.object("tls")) parse_tls(*v, file, config.tls, config.warnings);
     if (auto v = r.object("tunnel")) parse_tunnel(*v, config.tunnel);
     if (auto v = r.object("management")) parse_management(*v, config.management);
     if (const auto* v = r.raw("mcpServers")) parse_servers(*v, file, config);
@@ -244,7 +295,7 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     r.ignore({"enable_tray", "tools_limit", "tool_response_limit", "enable_web_ui", "logging",
               "docker_isolation", "environment", "read_only_mode", "disable_management",
               "allow_server_add", "allow_server_remove", "enable_prompts", "check_server_repo",
-              "debug_search", "features", "tokenizer", "registries", "tls",
+              "debug_search", "features", "tokenizer", "registries",
               "enable_code_execution", "code_execution_timeout_ms",
               "code_execution_max_tool_calls", "code_execution_pool_size"},
              config.warnings);

@@ -65,6 +65,14 @@ nlohmann::json effective_config_redacted(const Config& config) {
                    {"trusted_proxies", config.tunnel.trusted_proxies},
                    {"require_ready", config.tunnel.require_ready},
                    {"public_url", config.tunnel.public_url}};
+    if (config.tls.enabled) {
+        j["tls"] = {{"cert", config.tls.cert},
+                    {"key", config.tls.key},  // a path, not the key itself
+                    {"client_ca", config.tls.client_ca},
+                    {"crl", config.tls.crl},
+                    {"require_client_cert", config.tls.require_client_cert},
+                    {"reload_interval", std::to_string(config.tls.reload_interval.count()) + "ms"}};
+    }
     j["management"] = {{"enabled", config.management.enabled}, {"listen", config.management.listen}};
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& p : config.plugins) {

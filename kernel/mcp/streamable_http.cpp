@@ -147,18 +147,21 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
     const net::ExchangeRequestView view(ex);
     auto decision = auth_->authenticate(view);
     if (decision.outcome != auth::AuthDecision::Outcome::authenticated) {
-        if (options_.auth_failures) options_.auth_failures->take(peer);
-        auto res = net::json_response(http::status::unauthorized, req,
-                                      Json{{"error", "unauthorized"}, {"request_id", ex.request_id()}});
-        res.set(http::field::www_authenticate, decision.challenge);
+        // A valid credential that grants nothing here is no guessing attempt: only a 401 counts.
+        const bool forbidden = decision.outcome == auth::AuthDecision::Outcome::forbidden;
+        if (options_.auth_failures && !forbidden) options_.auth_failures->take(peer);
+        const auto status = forbidden ? http::status::forbidden : http::status::unauthorized;
+        const std::string code = forbidden ? "forbidden" : "unauthorized";
+        auto res = net::json_response(status, req, Json{{"error", code}, {"request_id", ex.request_id()}});
+        if (!decision.challenge.empty()) res.set(http::field::www_authenticate, decision.challenge);
         const auto started = std::chrono::steady_clock::now();
         co_await ex.respond(std::move(res));
         RequestContext ctx;
         ctx.denied = true;
         ctx.deny_reason = decision.reason;
-        sdk::Identity unknown;
-        unknown.name = "-";
-        record(ex, unknown, Json::object(), &ctx, 401, nullptr, started);
+        sdk::Identity who = forbidden ? decision.identity : sdk::Identity{};
+        if (who.name.empty()) who.name = "-";
+        record(ex, who, Json::object(), &ctx, forbidden ? 403 : 401, nullptr, started);
         co_return;
     }
     if (verb == http::verb::post) {

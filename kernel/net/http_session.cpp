@@ -1,5 +1,8 @@
 #include "kernel/net/http_session.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "kernel/net/responses.hpp"
@@ -11,16 +14,22 @@ namespace {
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-class TcpExchange final : public HttpExchange {
+// The TCP layer under a plain or a TLS stream: deadlines and closing act there.
+beast::tcp_stream& tcp_of(beast::tcp_stream& stream) { return stream; }
+beast::tcp_stream& tcp_of(TlsStream& stream) { return stream.next_layer(); }
+
+// Not final: under clang 14 Asio's is_executor probe derives from it (the fuzz preset builds this).
+template <class Stream>
+class StreamExchange : public HttpExchange {
 public:
-    TcpExchange(beast::tcp_stream& stream, Request request, const ConnectionInfo& connection)
+    StreamExchange(Stream& stream, Request request, const ConnectionInfo& connection)
         : HttpExchange(std::move(request), connection, util::next_request_id()), stream_(stream) {}
 
     Awaitable<void> respond(Response response) override {
         response.set("X-Request-Id", request_id_);
         responded_ = true;
         keep_alive_ = response.keep_alive();
-        stream_.expires_after(kWriteTimeout);
+        tcp_of(stream_).expires_after(kWriteTimeout);
         auto [ec, n] = co_await http::async_write(stream_, response, kTuple);
         bytes_out_ += n;
         if (ec) broken_ = true;
@@ -32,7 +41,7 @@ public:
         responded_ = true;
         streaming_ = true;
         http::response_serializer<http::empty_body> serializer{header};
-        stream_.expires_after(kWriteTimeout);
+        tcp_of(stream_).expires_after(kWriteTimeout);
         auto [ec, n] = co_await http::async_write_header(stream_, serializer, kTuple);
         bytes_out_ += n;
         if (ec) broken_ = true;
@@ -41,7 +50,7 @@ public:
 
     Awaitable<bool> write_chunk(std::string_view data) override {
         if (broken_) co_return false;
-        stream_.expires_after(kWriteTimeout);
+        tcp_of(stream_).expires_after(kWriteTimeout);
         auto [ec, n] =
             co_await asio::async_write(stream_, http::make_chunk(asio::buffer(data)), kTuple);
         bytes_out_ += n;
@@ -51,7 +60,7 @@ public:
 
     Awaitable<void> end_stream() override {
         if (broken_) co_return;
-        stream_.expires_after(kWriteTimeout);
+        tcp_of(stream_).expires_after(kWriteTimeout);
         auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk_last(), kTuple);
         bytes_out_ += n;
         if (ec) broken_ = true;
@@ -61,28 +70,30 @@ public:
     [[nodiscard]] bool reusable() const { return !broken_ && !streaming_ && keep_alive_; }
 
 private:
-    beast::tcp_stream& stream_;
+    Stream& stream_;
     bool streaming_ = false;
     bool broken_ = false;
     bool keep_alive_ = false;
 };
 
 // Answers a request the session cannot read to the end, then the connection closes.
-Awaitable<void> reject(beast::tcp_stream& stream, http::status status) {
+template <class Stream>
+Awaitable<void> reject(Stream& stream, http::status status) {
     Response res{status, 11};
     res.keep_alive(false);
     res.set(http::field::connection, "close");
     res.set("X-Request-Id", util::next_request_id());
     res.content_length(0);
-    stream.expires_after(kWriteTimeout);
+    tcp_of(stream).expires_after(kWriteTimeout);
     co_await http::async_write(stream, res, kTuple);
 }
 
 // A read deadline that, unlike tcp_stream's own expiry, leaves the socket open when it fires, so
 // that a 408 can still be written. It cancels the pending read and remembers that it fired.
+template <class Stream>
 class ReadDeadline {
 public:
-    explicit ReadDeadline(const std::shared_ptr<beast::tcp_stream>& stream)
+    explicit ReadDeadline(const std::shared_ptr<Stream>& stream)
         : state_(std::make_shared<State>(stream)) {}
     ~ReadDeadline() { state_->timer.cancel(); }
     ReadDeadline(const ReadDeadline&) = delete;
@@ -96,7 +107,7 @@ public:
             state->fired = true;
             if (auto s = state->stream.lock()) {
                 beast::error_code ignored;
-                s->socket().cancel(ignored);
+                tcp_of(*s).socket().cancel(ignored);
             }
         });
     }
@@ -105,10 +116,9 @@ public:
 
 private:
     struct State {
-        explicit State(const std::shared_ptr<beast::tcp_stream>& s)
-            : timer(s->get_executor()), stream(s) {}
+        explicit State(const std::shared_ptr<Stream>& s) : timer(s->get_executor()), stream(s) {}
         asio::steady_timer timer;
-        std::weak_ptr<beast::tcp_stream> stream;
+        std::weak_ptr<Stream> stream;
         bool fired = false;
     };
     std::shared_ptr<State> state_;
@@ -146,40 +156,84 @@ Awaitable<void> dispatch(HttpExchange& exchange, const ListenerContext& context)
     }
 }
 
-}  // namespace
+// Before the first request: nothing on a plain connection; on TLS the handshake, bounded by the
+// header timeout, and the verified client certificate (only a verified one) for the auth bridges.
+Awaitable<bool> open_stream(beast::tcp_stream& /*stream*/, const config::ListenerLimits& /*limits*/,
+                            ConnectionInfo& /*connection*/) {
+    co_return true;
+}
 
-Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
-                                 std::shared_ptr<ListenerContext> context) {
+Awaitable<bool> open_stream(TlsStream& stream, const config::ListenerLimits& limits,
+                            ConnectionInfo& connection) {
+    stream.next_layer().expires_after(limits.header_timeout);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    stream.next_layer().expires_never();
+    if (ec) co_return false;
+    connection.tls = true;
+    SSL* ssl = stream.native_handle();
+    X509* peer = SSL_get0_peer_certificate(ssl);
+    if (peer != nullptr && SSL_get_verify_result(ssl) == X509_V_OK) {
+        const int size = i2d_X509(peer, nullptr);
+        if (size > 0) {
+            connection.peer_certificate_der.resize(static_cast<std::size_t>(size));
+            auto* out = reinterpret_cast<unsigned char*>(connection.peer_certificate_der.data());
+            i2d_X509(peer, &out);
+        }
+    }
+    co_return true;
+}
+
+// Plain or TLS alike: the TCP connection is closed without waiting for the peer. (No TLS
+// close_notify exchange: every response is length-delimited, so a client cannot be fooled by a
+// truncation, and a slow peer cannot hold the connection open.)
+void close_stream(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream.close();
+}
+
+// tls: the context the stream was made with, held for the connection's life (a reload may drop
+// the listener's reference meanwhile); null for plain connections.
+template <class Stream>
+Awaitable<void> serve_connection(std::shared_ptr<Stream> stream, std::shared_ptr<ListenerContext> context,
+                                 std::shared_ptr<asio::ssl::context> tls) {
     ConnectionInfo connection;
     connection.listener_name = context->name;
     {
         beast::error_code ec;
-        const auto remote = stream->socket().remote_endpoint(ec);
+        const auto remote = tcp_of(*stream).socket().remote_endpoint(ec);
         if (!ec) {
             connection.peer_address = remote.address().to_string();
             connection.peer_port = remote.port();
         }
     }
-    std::weak_ptr<beast::tcp_stream> weak = stream;
+    std::weak_ptr<Stream> weak = stream;
     auto executor = stream->get_executor();
     auto entry = context->connections.add([weak, executor] {
         asio::post(executor, [weak] {
             if (auto s = weak.lock()) {
                 beast::error_code ignored;
-                s->socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                s->socket().close(ignored);
+                tcp_of(*s).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                tcp_of(*s).socket().close(ignored);
             }
         });
     });
     const auto& limits = context->limits;
-    ReadDeadline deadline(stream);
+    // Bound to a local first: GCC 12 mis-destroys a co_await temporary inside an if condition.
+    const bool opened = co_await open_stream(*stream, limits, connection);
+    if (!opened) {
+        tcp_of(*stream).close();
+        context->connections.remove(entry);
+        co_return;
+    }
+    ReadDeadline<Stream> deadline(stream);
     beast::flat_buffer buffer;
     bool first = true;
     while (!context->connections.stopping()) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         parser.body_limit(limits.max_body_bytes);
-        stream->expires_never();
+        tcp_of(*stream).expires_never();
         deadline.arm(first || buffer.size() > 0 ? limits.header_timeout : limits.idle_timeout);
         first = false;
         auto [ec, header_bytes] = co_await http::async_read_header(*stream, buffer, parser, kTuple);
@@ -203,7 +257,7 @@ Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
         }
         if (beast::iequals(head[http::field::expect], "100-continue")) {
             http::response<http::empty_body> go_on{http::status::continue_, head.version()};
-            stream->expires_after(kWriteTimeout);
+            tcp_of(*stream).expires_after(kWriteTimeout);
             co_await http::async_write(*stream, go_on, kTuple);
         }
         if (!parser.is_done()) {
@@ -218,16 +272,31 @@ Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
                 break;
             }
         }
-        stream->expires_never();
-        TcpExchange exchange(*stream, parser.release(), connection);
+        tcp_of(*stream).expires_never();
+        StreamExchange<Stream> exchange(*stream, parser.release(), connection);
         co_await dispatch(exchange, *context);
         entry->busy = false;
         if (!exchange.reusable()) break;
     }
-    beast::error_code ignored;
-    stream->socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-    stream->close();
+    close_stream(tcp_of(*stream));
     context->connections.remove(entry);
+    stream.reset();
+    tls.reset();  // after the stream that was made with it
+}
+
+}  // namespace
+
+// Not coroutines themselves: they hand back the session's awaitable, so no shared_ptr temporary
+// sits inside a co_await expression (GCC 12 destroys such temporaries twice).
+Awaitable<void> run_http_session(std::shared_ptr<beast::tcp_stream> stream,
+                                 std::shared_ptr<ListenerContext> context) {
+    return serve_connection(std::move(stream), std::move(context), nullptr);
+}
+
+Awaitable<void> run_https_session(std::shared_ptr<TlsStream> stream,
+                                  std::shared_ptr<asio::ssl::context> tls,
+                                  std::shared_ptr<ListenerContext> context) {
+    return serve_connection(std::move(stream), std::move(context), std::move(tls));
 }
 
 }  // namespace mcpproxy::net

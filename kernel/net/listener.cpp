@@ -74,11 +74,23 @@ Awaitable<void> Listener::accept_loop() {
         if (context_->connections.stopping()) break;
         const auto executor = socket.get_executor();
         if (context_->connections.size() >= context_->limits.max_connections) {
+            if (context_->tls) {  // no plain-text 503 on a TLS port: the client sees a close
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
             asio::co_spawn(executor, reject_overloaded(std::move(socket)), asio::detached);
             continue;
         }
         beast::error_code ignored;
         socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        if (context_->tls) {
+            auto tls = context_->tls->current();
+            auto stream = std::make_shared<TlsStream>(std::move(socket), *tls);
+            asio::co_spawn(executor, run_https_session(std::move(stream), std::move(tls), context_),
+                           asio::detached);
+            continue;
+        }
         auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
         asio::co_spawn(executor, run_http_session(std::move(stream), context_), asio::detached);
     }
