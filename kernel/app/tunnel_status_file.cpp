@@ -103,13 +103,13 @@ int tunnel_status_command(const std::filesystem::path& data_dir, const std::stri
     std::cout << "mcpproxy pid " << pid << (running ? " (running)" : " (not running)")
               << ", updated " << doc.value("updated", "") << "\n";
     std::cout << std::left << std::setw(14) << "PROVIDER" << std::setw(10) << "STATE"
-              << std::setw(48) << "PUBLIC URL" << std::setw(10) << "RESTARTS"
+              << std::setw(47) << "PUBLIC URL" << ' ' << std::setw(10) << "RESTARTS"
               << "LAST ERROR\n";
     for (const auto& t : tunnels) {
         std::cout << std::left << std::setw(14) << cell(t.value("provider", "")) << std::setw(10)
-                  << cell(t.value("state", "")) << std::setw(48) << cell(t.value("public_url", ""))
-                  << std::setw(10) << t.value("restarts", 0) << cell(t.value("last_error", ""))
-                  << "\n";
+                  << cell(t.value("state", "")) << std::setw(47) << cell(t.value("public_url", ""))
+                  << ' ' << std::setw(10) << t.value("restarts", 0)
+                  << cell(t.value("last_error", "")) << "\n";
     }
     return 0;
 }
