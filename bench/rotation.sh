@@ -9,7 +9,7 @@
 # succeeded / failed / retried per phase and fails unless token and certificate rotation show zero
 # failed and zero retried calls and the daemon restart at most one retried call and none failed.
 #
-#   bench/rotation.sh [--quick] [--seconds N]    --quick: short phases (CI, ~30 s); N: phase length
+#   bench/rotation.sh [--quick] [--seconds N]    --quick: short phases (CI, ~25 s); N: phase length
 # Environment: MCPPROXY_BIN (default build/release, then build/debug), KEEP=1 keeps the work folder.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +17,7 @@ PHASE_SECONDS=10
 INTERVAL_MS=50
 while (($# > 0)); do
   case "$1" in
-    --quick) PHASE_SECONDS=3 ;;
+    --quick) PHASE_SECONDS=2 ;;
     --seconds) PHASE_SECONDS="$2"; shift ;;
     -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "rotation: unknown option $1" >&2; exit 2 ;;

@@ -63,9 +63,11 @@ ok "public URL discovered: $url"
 
 # The inner TLS: mcp-proxy presents a certificate for *.<domain> that chains to the operator CA.
 inner=(--resolve "mcpproxy.$DOMAIN:$PROXY_PORT:127.0.0.1" --cacert "$CERT_DIR/ca.crt")
-code="$(curl -sS -o /dev/null -w '%{http_code}' "${inner[@]}" "https://mcpproxy.$DOMAIN:$PROXY_PORT/healthz")" ||
-  fail "no TLS to mcp-proxy with ca.crt"
-[[ "$code" == 200 ]] || fail "https://mcpproxy.$DOMAIN:$PROXY_PORT/healthz through mcp-proxy answered $code"
+curl -sS -o /dev/null "${inner[@]}" "https://mcpproxy.$DOMAIN:$PROXY_PORT/healthz" || fail "no TLS to mcp-proxy with ca.crt"
+inner_healthy() {
+  [[ "$(curl -sS -o /dev/null -w '%{http_code}' "${inner[@]}" "https://mcpproxy.$DOMAIN:$PROXY_PORT/healthz")" == 200 ]]
+}
+wait_for "/healthz through mcp-proxy's TLS to answer 200" 30 inner_healthy
 code="$(curl -sS -o /dev/null -w '%{http_code}' "${inner[@]}" -H "Host: other.$DOMAIN" "https://mcpproxy.$DOMAIN:$PROXY_PORT/healthz")"
 [[ "$code" == 404 ]] || fail "mcp-proxy routed other.$DOMAIN ($code); only mcpproxy.$DOMAIN has a route"
 ok "inner TLS: mcp-proxy's certificate verifies against ca.crt; it routes only mcpproxy.$DOMAIN"

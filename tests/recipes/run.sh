@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Runs the smoke test of every examples/mcp-tunnel-*/ recipe offline (fake daemons from tests/fakes,
-# even when a real one is installed), then the zero-drop rotation check (bench/rotation.sh --quick).
-# Takes $MCPPROXY_BIN. Each step is bounded; the whole run stays under two minutes on 2 cores.
-# Called by CTest (tests/integration/recipes, label "recipes").
+# even when a real one is installed; the four in parallel, each on its own ports and folders), then
+# the zero-drop rotation check (bench/rotation.sh --quick). Takes $MCPPROXY_BIN. Each step is
+# bounded; the whole run stays under two minutes on 2 cores. Called by CTest
+# (tests/integration/recipes, label "recipes").
 set -uo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export SMOKE_FAKE=1
+LOGS="$(mktemp -d "${TMPDIR:-/tmp}/mcpproxy-recipes.XXXXXX")"
+trap 'rm -rf "$LOGS"' EXIT
 failed=()
 started=$(date +%s)
-for recipe in cloudflared tailscale ngrok anthropic; do
-  script="$REPO_ROOT/examples/mcp-tunnel-$recipe/smoke-test.sh"
-  timeout --kill-after=5 60 "$script" || failed+=("$recipe")
+recipes=(cloudflared tailscale ngrok anthropic)
+declare -A pids
+for recipe in "${recipes[@]}"; do
+  timeout --kill-after=5 75 "$REPO_ROOT/examples/mcp-tunnel-$recipe/smoke-test.sh" >"$LOGS/$recipe.log" 2>&1 &
+  pids[$recipe]=$!
+done
+for recipe in "${recipes[@]}"; do
+  wait "${pids[$recipe]}" || failed+=("$recipe")
+  cat "$LOGS/$recipe.log"
 done
 if [[ "${RECIPES_SKIP_ROTATION:-0}" != 1 ]]; then
   timeout --kill-after=5 60 "$REPO_ROOT/bench/rotation.sh" --quick || failed+=(rotation)

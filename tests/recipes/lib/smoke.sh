@@ -154,6 +154,9 @@ mcp_post() {
 # smoke_checks BASE TOKEN: the checks every recipe shares, through the public URL (or the fake edge).
 smoke_checks() {
   local base="$1" token="$2" code session answer name call_with text
+  edge_healthy() { [[ "$(http_status GET "$base/healthz")" == 200 ]]; }
+  wait_for "/healthz through the tunnel to answer 200 (tunnel and upstreams ready)" 30 edge_healthy
+  ok "/healthz through the tunnel -> 200"
   code="$(http_status POST "$base/mcp" "${MCP_HEADERS[@]}" -d "$INIT_BODY")"
   [[ "$code" == 401 ]] || fail "unauthenticated POST /mcp answered $code, expected 401"
   ok "unauthenticated /mcp -> 401"
@@ -168,7 +171,7 @@ smoke_checks() {
   session="$(awk 'tolower($1) == "mcp-session-id:" {print $2}' "$WORK/h" | tr -d '\r')"
   [[ -n "$session" ]] || fail "no Mcp-Session-Id in the initialize answer"
   mcp_post "$base" "$token" "$session" '{"jsonrpc":"2.0","method":"notifications/initialized"}' >/dev/null
-  # /healthz turns 200 before the upstreams have connected: until then the catalog is empty.
+  # The catalog can trail readiness by a moment (the upstream's lists are refreshed after connect).
   for _ in $(seq 50); do
     answer="$(mcp_post "$base" "$token" "$session" \
       '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"retrieve_tools","arguments":{"query":"echo a message"}}}')"
