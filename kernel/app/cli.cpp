@@ -11,6 +11,7 @@
 #include "kernel/app/effective_config.hpp"
 #include "kernel/app/plugin_cli.hpp"
 #include "kernel/app/server.hpp"
+#include "kernel/app/setup_cli.hpp"
 #include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/mgmt/admin_key.hpp"
@@ -20,7 +21,8 @@
 namespace mcpproxy::app {
 namespace {
 
-const std::vector<std::string> kBuiltins{"serve", "version", "plugins", "config", "activity", "admin-key"};
+const std::vector<std::string> kBuiltins{"serve",     "version", "plugins", "config", "activity",
+                                         "admin-key", "init",    "import"};
 
 void add_location_options(CLI::App& cmd, CliOverrides& cli) {
     cmd.add_option("--config", cli.config_file, "Config file (JSON)");
@@ -142,6 +144,9 @@ int run_cli(int argc, const char* const* argv) {
     add_location_options(*tunnel_status, cli);
     tunnel_status->add_option("-o,--output", tunnel_output, "table or json")->check(CLI::IsMember({"table", "json"}));
 
+    SetupCommands setup_commands;
+    setup_commands.add(app);
+
     std::unique_ptr<plugins::PluginRegistry> command_plugins;
     PluginCli plugin_cli;
     try {
@@ -197,6 +202,7 @@ int run_cli(int argc, const char* const* argv) {
             return export_activity_command(effective_config(cli).data_dir, activity_options);
         }
         if (tunnel_status->parsed()) return tunnel_status_command(effective_config(cli).data_dir, tunnel_output);
+        if (auto code = setup_commands.run_selected()) return *code;
         if (auto code = plugin_cli.run_selected()) return *code;
     } catch (const std::exception& e) {
         std::cerr << "mcpproxy: " << e.what() << "\n";

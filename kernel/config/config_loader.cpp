@@ -314,7 +314,7 @@ Config load_config_file(const std::string& path) {
     const std::string text = buffer.str();
     nlohmann::json document;
     try {
-        document = nlohmann::json::parse(text);
+        document = nlohmann::json::parse(text, nullptr, true, /*ignore_comments=*/true);
     } catch (const nlohmann::json::parse_error& e) {
         std::size_t line = 1;
         std::size_t column = 1;
