@@ -48,6 +48,15 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$MCPPROXY_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$MCPPROXY_PID" 2>/dev/null || true
   fi
+  # Daemons outlive an mcpproxy that crashed: stop whatever still carries our work folder in its
+  # environment (FAKE_CLOUDFLARED_STATE points into it).
+  local env_file pid
+  for env_file in /proc/[0-9]*/environ; do
+    pid="${env_file#/proc/}"
+    pid="${pid%/environ}"
+    [[ "$pid" == "$$" ]] && continue
+    if { tr '\0' '\n' <"$env_file"; } 2>/dev/null | grep -qF "$WORK"; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
   if [[ "${KEEP:-0}" == 1 ]]; then say "work folder kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

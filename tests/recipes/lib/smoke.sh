@@ -35,6 +35,21 @@ fail() {
   exit 1
 }
 
+# kill_leftovers DIR: daemons whose environment names DIR (our unique work folder). A daemon
+# outlives an mcpproxy that crashed (it is reparented to init); this keeps a failed run from leaving
+# fake tunnels behind.
+kill_leftovers() {
+  local dir="$1" env_file pid
+  for env_file in /proc/[0-9]*/environ; do
+    pid="${env_file#/proc/}"
+    pid="${pid%/environ}"
+    [[ "$pid" == "$$" ]] && continue
+    if { tr '\0' '\n' <"$env_file"; } 2>/dev/null | grep -qF "$dir"; then
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
 smoke_cleanup() {
   local pid
   if [[ -n "$MCPPROXY_PID" ]] && kill -0 "$MCPPROXY_PID" 2>/dev/null; then
@@ -45,6 +60,7 @@ smoke_cleanup() {
   for pid in "${SMOKE_PIDS[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
+  kill_leftovers "$WORK"
   if [[ "${SMOKE_KEEP:-0}" == 1 ]]; then
     say "work folder kept: $WORK"
   else
