@@ -81,6 +81,15 @@ fi
 smoke_checks "$base" "$token"
 
 if [[ "$MODE" == fake ]]; then
+  # The path a real run takes (Anthropic's edge cannot be reached from here): straight to
+  # mcp-proxy through the inner TLS, with a second token.
+  say "again, through mcp-proxy's inner TLS (what a run against your real stack checks)"
+  SMOKE_TOKEN_NAME=managed-agent-2
+  token="$(smoke_token "$SMOKE_TOKEN_NAME")"
+  CURL_EXTRA=("${inner[@]}")
+  smoke_checks "https://mcpproxy.$DOMAIN:$PROXY_PORT" "$token"
+  CURL_EXTRA=()
+
   # Renewal (what the timer runs): same CA, new server certificate, mcpproxy keeps running.
   before="$(sha256sum <"$CERT_DIR/server.crt")"
   mcpproxy_init >"$WORK/renew.out" 2>&1 || fail "renewal failed: $(cat "$WORK/renew.out")"
