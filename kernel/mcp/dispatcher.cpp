@@ -253,7 +253,8 @@ asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params,
     if (!params.contains("name") || !params["name"].is_string()) {
         co_return make_error(id, ec::invalid_params, "params.name must be a string");
     }
-    const auto [server, name] = resolve_prompt(*upstreams_->snapshot(), params["name"].get<std::string>());
+    const auto [server, name] =
+        resolve_prompt(*upstreams_->snapshot(), params["name"].get<std::string>());
     if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
         co_return make_error(id, ec::invalid_params, "Unknown prompt: " + params["name"].get<std::string>());
     }
@@ -331,7 +332,8 @@ asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params, R
     Json forwarded = params;
     std::string server;
     if (type == "ref/prompt") {
-        const auto [s, name] = resolve_prompt(*upstreams_->snapshot(), ref.value("name", std::string()));
+        const auto [s, name] =
+            resolve_prompt(*upstreams_->snapshot(), ref.value("name", std::string()));
         server = s;
         forwarded["ref"]["name"] = name;
     } else if (type == "ref/resource") {

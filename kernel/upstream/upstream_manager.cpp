@@ -77,7 +77,8 @@ UpstreamManager::UpstreamManager(asio::io_context& io, const config::Config& con
       config_(config),
       transports_(std::move(transports)),
       log_(log::get("upstreams")),
-      snapshot_(std::make_shared<UpstreamSnapshot>(UpstreamSnapshot{.tools = tools::Catalog::make({})})) {
+      snapshot_(
+          std::make_shared<UpstreamSnapshot>(UpstreamSnapshot{.tools = tools::Catalog::make({})})) {
     for (const auto& s : config_.servers) {
         auto u = std::make_shared<Upstream>(io_, s);
         u->log = log::get("upstream:" + s.name);
@@ -304,8 +305,9 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
         }
         notify = lists_changed_;
     }
-    const auto naming = config_.tool_names == config::ToolNames::bare ? tools::DirectNames::bare
-                                                                      : tools::DirectNames::prefixed;
+    const auto naming = config_.tool_names == config::ToolNames::bare
+                            ? tools::DirectNames::bare
+                            : tools::DirectNames::prefixed;
     snap->bare_names = naming == tools::DirectNames::bare;
     std::vector<tools::NamedItem> prompt_items;
     for (const auto& p : snap->prompts) prompt_items.push_back({p.server, name_of(p.item)});
@@ -333,7 +335,8 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
     if (notify) notify(changed);
 }
 
-void UpstreamManager::warn_shared_names(std::string_view what, const std::vector<std::string>& names) {
+void UpstreamManager::warn_shared_names(std::string_view what,
+                                        const std::vector<std::string>& names) {
     for (const auto& name : names) {
         {
             std::lock_guard lock(mutex_);

@@ -48,7 +48,8 @@ TEST(ConfigLoader, ReadsClaudeDesktopObjectShape) {
 
 TEST(ConfigLoader, ToolNamesDefaultToPrefixedAndAcceptBareInDirectMode) {
     EXPECT_EQ(parse("{}").tool_names, ToolNames::prefixed);
-    EXPECT_EQ(parse(R"({"routing_mode": "direct", "tool_names": "bare"})").tool_names, ToolNames::bare);
+    EXPECT_EQ(parse(R"({"routing_mode": "direct", "tool_names": "bare"})").tool_names,
+              ToolNames::bare);
     EXPECT_EQ(parse(R"({"routing_mode": "direct", "tool_names": "prefixed"})").tool_names,
               ToolNames::prefixed);
 }
