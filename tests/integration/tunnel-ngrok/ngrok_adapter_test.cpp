@@ -67,6 +67,10 @@ protected:
         return healthz_becomes(port, status, 15s);
     }
 
+    Json tunnel_status(const std::function<bool(const Json&)>& check) {
+        return first_tunnel_status(workspace_, check);
+    }
+
     Workspace workspace_;
     std::filesystem::path state_;
     std::string token_;
@@ -147,6 +151,10 @@ TEST_P(NgrokErrors, AreExplainedInPlainWordsAndKeepTheTunnelNotReady) {
         << proxy->log();
     EXPECT_TRUE(log_has(proxy->log(), std::string("ERR_NGROK_") + GetParam().knob));
     EXPECT_EQ(http_request(proxy->port(), http::verb::get, "/healthz").result_int(), 503);
+    const auto status =
+        tunnel_status([](const Json& t) { return t.value("state", "") == "failed"; });
+    EXPECT_NE(status.value("detail", "").find(GetParam().words), std::string::npos)
+        << status.dump();
     EXPECT_EQ(proxy->log().find(kToken), std::string::npos) << "the token leaked into the log";
     EXPECT_EQ(proxy->stop(), 0);
 }

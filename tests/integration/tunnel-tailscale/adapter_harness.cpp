@@ -142,6 +142,19 @@ bool healthz_becomes(unsigned short port, int status, std::chrono::milliseconds 
         deadline);
 }
 
+Json first_tunnel_status(const tunnel::Workspace& workspace,
+                         const std::function<bool(const Json&)>& check) {
+    Json last;
+    eventually([&] {
+        const auto r = workspace.cli({"tunnel", "status", "-o", "json"});
+        const auto doc = Json::parse(r.out, nullptr, false);
+        if (doc.is_discarded() || !doc.contains("tunnels") || doc["tunnels"].empty()) return false;
+        last = doc["tunnels"][0];
+        return check(last);
+    });
+    return last;
+}
+
 bool log_has(const std::string& log, const std::string& s) {
     return log.find(s) != std::string::npos;
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/tunnel/tunnel_harness.hpp"
 #include "tests/support/raw_http.hpp"
 
 namespace mcpproxy::test::adapters {
@@ -60,6 +61,11 @@ bool eventually(const std::function<bool()>& condition,
 // edge), with extra headers; returns the tools/call response (or the failed initialize).
 HttpResponse mcp_tool_call(unsigned short port, const Headers& headers, const std::string& tool,
                            const Json& arguments);
+
+// The first tunnel of `mcpproxy tunnel status -o json` (run on the workspace's data dir) once check
+// accepts it, polled; the last one seen otherwise.
+Json first_tunnel_status(const tunnel::Workspace& workspace,
+                         const std::function<bool(const Json&)>& check);
 
 // Polls GET /healthz on port until it answers status (connection errors while the proxy starts
 // count as "not yet").

@@ -71,6 +71,10 @@ protected:
         return edges ? (*edges)[key]["port"].get<unsigned short>() : 0;
     }
 
+    Json tunnel_status(const std::function<bool(const Json&)>& check) {
+        return first_tunnel_status(workspace_, check);
+    }
+
     Workspace workspace_;
     std::filesystem::path state_;
     std::string token_;
@@ -92,6 +96,10 @@ TEST_F(TailscaleAdapter, ServeReportsTheTailnetUrlAndCarriesAToolCallThenTurnsSe
               "http://127.0.0.1:" + std::to_string(proxy.main_port()))
         << sc.dump();
     EXPECT_FALSE(sc.contains("AllowFunnel")) << sc.dump();
+    const auto status =
+        tunnel_status([](const Json& t) { return t.value("state", "") == "ready"; });
+    EXPECT_EQ(status.value("provider", ""), "tailscale") << status.dump();
+    EXPECT_EQ(status.value("public_url", ""), std::string("https://") + kHost) << status.dump();
 
     // Through the fake Serve edge: Host is the node name (trusted now), the token is checked.
     const auto port = edge_port(key);
@@ -176,6 +184,9 @@ TEST_F(TailscaleAdapter, AppliesServeAgainAfterTailscaledRestartsWithoutItsState
     start_daemon({{"FAKE_TAILSCALE_FORGET_SERVE", "1"}});
     ASSERT_NO_FATAL_FAILURE(wait_ready(proxy, 10s));
     EXPECT_TRUE(log_has(proxy.log(), "applying it again")) << proxy.log();
+    const auto status = tunnel_status([](const Json& t) { return t.value("restarts", 0) == 1; });
+    EXPECT_EQ(status.value("state", ""), "ready") << status.dump();
+    EXPECT_EQ(status.value("public_url", ""), std::string("https://") + kHost) << status.dump();
     const auto port = edge_port(key);
     ASSERT_NE(port, 0);
     EXPECT_EQ(mcp_tool_call(port, tunnel::bearer(token_), "alpha__echo", {{"text", "again"}})
