@@ -12,6 +12,20 @@ namespace asio = boost::asio;
 namespace {
 constexpr auto kStopGrace = std::chrono::seconds(3);
 constexpr std::size_t kMaxLoggedLine = 2000;
+
+// The JSON-RPC id near the start of a message cut at the line cap ({"jsonrpc":"2.0","id":7,...),
+// without parsing megabytes of it; null when the prefix names none.
+protocol::Json id_in_prefix(std::string_view line) {
+    const auto prefix = line.substr(0, 256);
+    const auto key = prefix.find("\"id\":");
+    if (key == std::string_view::npos) return nullptr;
+    auto rest = prefix.substr(key + 5);
+    if (const auto end = rest.find_first_of(",}"); end != std::string_view::npos) {
+        protocol::ParseFailure failure;
+        if (auto id = protocol::parse_json(rest.substr(0, end), failure)) return *id;
+    }
+    return nullptr;
+}
 }  // namespace
 
 StdioTransport::StdioTransport(asio::any_io_executor executor, const config::UpstreamConfig& config,
@@ -78,6 +92,19 @@ asio::awaitable<void> StdioTransport::read_stdout(std::shared_ptr<process::Child
         }
         if (!line) break;
         if (line->empty()) continue;
+        if (lines.last_line_truncated()) {
+            // Parsing megabytes that cannot be valid would hold an I/O thread for seconds (found by
+            // tests/integration/hostile); fail the call it answers at once with a clear error.
+            const std::string why = "upstream reply larger than the " +
+                                    std::to_string(lines.max_line() >> 20) + " MiB line cap";
+            log_->warn("ignored a stdout line: {}", why);
+            auto id = id_in_prefix(*line);
+            if (!id.is_null() && handlers_.on_message) {
+                handlers_.on_message(IncomingMessage{
+                    protocol::make_error(id, protocol::error_code::internal_error, why), {}});
+            }
+            continue;
+        }
         protocol::ParseFailure failure;
         auto message = protocol::parse_json(*line, failure);
         if (!message) {
@@ -110,9 +137,9 @@ asio::awaitable<void> StdioTransport::watch_exit(std::shared_ptr<process::ChildP
     auto self = shared_from_this();
     const int code = co_await child->wait_exit();
     if (closing_.load()) co_return;
-    const std::string reason = code > 128 ? "the process was killed by signal " +
-                                                std::to_string(code - 128)
-                                          : "the process exited with code " + std::to_string(code);
+    const std::string reason =
+        code > 128 ? "the process was killed by signal " + std::to_string(code - 128)
+                   : "the process exited with code " + std::to_string(code);
     if (handlers_.on_closed) handlers_.on_closed(reason);
 }
 

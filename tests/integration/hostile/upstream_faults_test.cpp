@@ -1,0 +1,141 @@
+// Upstream faults against the real binary: a stdio server that hangs, prints garbage on stdout,
+// answers with a line past the 16 MiB cap, or quits mid-call. Each fails only the call that met
+// it, within the per-call timeout, and the other upstream keeps answering meanwhile.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <memory>
+#include <thread>
+
+#include "tests/integration/mcp/mcp_http.hpp"
+#include "tests/integration/mcp/mcp_proxy.hpp"
+#include "tests/support/proxy_process.hpp"
+#include "tests/support/raw_http.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace mcpproxy::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class UpstreamFaultsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const Json config{
+            {"listen", "127.0.0.1:0"},
+            {"routing_mode", "direct"},
+            {"shutdown_timeout", "5s"},
+            {"mcpServers",
+             {{{"name", "faulty"},
+               {"command", "/bin/sh"},
+               {"args", {MCPPROXY_FAULTY_UPSTREAM}},
+               {"timeout", "2s"}},
+              {{"name", "alpha"}, {"command", stdio_upstream_binary()}, {"args", {"alpha"}}}}}};
+        dir_.write("config.json", config.dump());
+        proxy_ = std::make_unique<ProxyProcess>(
+            std::vector<std::string>{"--config", (dir_ / "config.json").string()}, dir_.path());
+        ASSERT_TRUE(proxy_->started()) << proxy_->log();
+        ASSERT_TRUE(eventually(
+            [&] {
+                try {
+                    return http_request(proxy_->port(), boost::beast::http::verb::get, "/readyz")
+                               .result_int() == 200;
+                } catch (const std::exception&) {
+                    return false;
+                }
+            },
+            20s))
+            << proxy_->log();
+    }
+
+    // A stateless tools/call; returns the final JSON-RPC message (or a null on HTTP failure).
+    Json call(const std::string& tool, std::chrono::milliseconds limit = 15s) {
+        const Json body =
+            request_message(1, "tools/call", {{"name", tool}, {"arguments", Json::object()}});
+        const auto reply = mcp_post(proxy_->port(), body.dump(),
+                                    {{"MCP-Protocol-Version", kStatelessVersion},
+                                     {"Mcp-Method", "tools/call"},
+                                     {"Mcp-Name", tool}},
+                                    limit);
+        return reply.messages.empty() ? Json() : reply.last();
+    }
+
+    static bool failed(const Json& message) {
+        return message.contains("error") ||
+               (message.contains("result") && message["result"].value("isError", false));
+    }
+
+    TempDir dir_;
+    std::unique_ptr<ProxyProcess> proxy_;
+};
+
+TEST_F(UpstreamFaultsTest, AHangingCallTimesOutWhileTheOtherUpstreamKeepsAnswering) {
+    const auto start = Clock::now();
+    auto hang = std::async(std::launch::async, [&] { return call("faulty__hang"); });
+    int served = 0;
+    auto slowest = 0ms;
+    while (hang.wait_for(0ms) != std::future_status::ready && Clock::now() - start < 10s) {
+        const auto t = Clock::now();
+        const auto reply = call("alpha__echo");
+        slowest = std::max(slowest,
+                           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t));
+        if (reply.contains("result") && !failed(reply)) ++served;
+        std::this_thread::sleep_for(20ms);
+    }
+    const auto message = hang.get();
+    const auto took = Clock::now() - start;
+    std::printf(
+        "[ fault    ] hang: failed after %lld ms; alpha served %d calls meanwhile, slowest %lld "
+        "ms\n",
+        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
+        served, static_cast<long long>(slowest.count()));
+    EXPECT_TRUE(failed(message)) << message.dump();
+    EXPECT_GE(took, 1500ms);
+    EXPECT_LT(took, 6s);
+    EXPECT_GE(served, 10);
+    EXPECT_LT(slowest, 1s);
+    // The upstream is still usable after its timed-out call.
+    EXPECT_EQ(first_text(call("faulty__ok")["result"]), "ok");
+}
+
+TEST_F(UpstreamFaultsTest, GarbageOnStdoutIsSkippedAndTheRealAnswerStillArrives) {
+    const auto message = call("faulty__garbage");
+    ASSERT_TRUE(message.contains("result")) << message.dump();
+    EXPECT_EQ(first_text(message["result"]), "after garbage");
+    EXPECT_EQ(first_text(call("faulty__ok")["result"]), "ok");
+    EXPECT_NE(proxy_->log().find("not JSON"), std::string::npos) << proxy_->log();
+}
+
+TEST_F(UpstreamFaultsTest, AResponsePastTheLineCapFailsThatCallOnly) {
+    const auto start = Clock::now();
+    const auto message = call("faulty__huge", 30s);
+    const auto took = Clock::now() - start;
+    std::printf(
+        "[ fault    ] 17 MB response: failed after %lld ms: %s\n",
+        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()),
+        message.dump().substr(0, 200).c_str());
+    EXPECT_TRUE(failed(message)) << message.dump().substr(0, 300);
+    EXPECT_NE(message.dump().find("line cap"), std::string::npos) << message.dump().substr(0, 300);
+    EXPECT_LT(took, 1900ms) << "a clear error at once, not the 2 s call timeout";
+    EXPECT_EQ(first_text(call("faulty__ok")["result"]), "ok");
+    EXPECT_EQ(first_text(call("alpha__echo")["result"]), "");  // alpha echoes an empty text
+}
+
+TEST_F(UpstreamFaultsTest, AnUpstreamClosingItsPipesMidCallFailsTheCallPromptlyAndComesBack) {
+    const auto start = Clock::now();
+    const auto message = call("faulty__quit");
+    const auto took = Clock::now() - start;
+    EXPECT_TRUE(failed(message)) << message.dump();
+    EXPECT_LT(took, 1900ms) << "must not wait for the 2 s call timeout";
+    EXPECT_TRUE(eventually(
+        [&] {
+            const auto again = call("faulty__ok");
+            return again.contains("result") && !failed(again);
+        },
+        15s, 200ms))
+        << proxy_->log();
+}
+
+}  // namespace
+}  // namespace mcpproxy::test
