@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jwt_validator.hpp"
+#include "scope_rule.hpp"
+
+namespace mcpproxy::oauth {
+
+enum class ClaimField { any, sub, email, group };
+
+// Which validated tokens get which scope; the first matching rule (in order) wins.
+struct ClaimRule {
+    ClaimField field = ClaimField::any;
+    std::string value;
+    auth_common::Scope scope;
+};
+
+// The "inbound" block: this proxy as an OAuth resource server (see README.md).
+struct InboundConfig {
+    JwtRules jwt;          // issuer, audience (= resource), leeway, algorithms
+    std::string resource;  // canonical resource URL, e.g. https://mcp.example.com/mcp
+    std::string jwks_uri;  // empty: discovered from the issuer's metadata
+    std::vector<std::string> required_scopes;
+    std::vector<std::string> scopes_supported;
+    std::vector<ClaimRule> rules;
+    std::chrono::milliseconds jwks_refresh_interval{std::chrono::minutes(15)};
+    std::chrono::milliseconds jwks_min_refetch_interval{std::chrono::seconds(30)};
+};
+
+struct OAuthConfig {
+    std::optional<InboundConfig> inbound;
+};
+
+// Throws std::invalid_argument naming the key ("config.inbound.rules[1].servers: ...").
+[[nodiscard]] OAuthConfig parse_oauth_config(std::string_view json_text);
+
+// "30s", "15m", "250ms", "1h" or a number of seconds; nullopt when it is none of these.
+[[nodiscard]] std::optional<std::chrono::milliseconds> parse_duration(const nlohmann::json& value);
+
+[[nodiscard]] const ClaimRule* find_claim_rule(const std::vector<ClaimRule>& rules,
+                                               const TokenClaims& claims);
+
+// RFC 9728: https://host/.well-known/oauth-protected-resource/<path of the resource>.
+[[nodiscard]] std::string resource_metadata_url(const std::string& resource);
+
+}  // namespace mcpproxy::oauth
