@@ -2,7 +2,10 @@
 // never throw out of parse_json (an upstream's stdout reader and the /mcp endpoint rely on it).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kernel/protocol/jsonrpc.hpp"
+#include "kernel/protocol/protocol_versions.hpp"
 
 namespace mcpproxy::protocol {
 namespace {
@@ -37,6 +40,25 @@ TEST(ParseJsonFuzzRegressions, LargeButFiniteNumbersParse) {
         parse_json(R"({"id":18446744073709551615,"x":1e308,"y":-9223372036854775808})", failure);
     ASSERT_TRUE(parsed.has_value());
     EXPECT_EQ(classify(*parsed), MessageKind::invalid);  // no jsonrpc member
+}
+
+}  // namespace
+}  // namespace mcpproxy::protocol
+
+namespace mcpproxy::protocol {
+namespace {
+
+// fuzz_jsonrpc: negotiate_version returned a view into its argument, so a caller passing a
+// temporary std::string (json.get<std::string>()) kept a dangling view.
+TEST(NegotiateVersionFuzzRegressions, ReturnsTheTablesTextNotTheCallersTemporary) {
+    const std::string_view chosen = negotiate_version(std::string("2025-06-18"));
+    EXPECT_EQ(chosen, "2025-06-18");
+    const auto* in_table =
+        std::find_if(kSupportedVersions.begin(), kSupportedVersions.end(),
+                     [&](std::string_view v) { return v.data() == chosen.data(); });
+    EXPECT_NE(in_table, kSupportedVersions.end()) << "points outside the table";
+    EXPECT_EQ(negotiate_version(std::string("1999-01-01")), kLatestSessionVersion);
+    EXPECT_EQ(negotiate_version(std::string(kStatelessVersion)), kLatestSessionVersion);
 }
 
 }  // namespace
