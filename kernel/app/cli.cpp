@@ -22,7 +22,7 @@ namespace mcpproxy::app {
 namespace {
 
 const std::vector<std::string> kBuiltins{"serve",     "version", "plugins", "config", "activity",
-                                         "admin-key", "init",    "import"};
+                                         "admin-key", "init",    "import",  "doctor"};
 
 void add_location_options(CLI::App& cmd, CliOverrides& cli) {
     cmd.add_option("--config", cli.config_file, "Config file (JSON)");

@@ -1,0 +1,335 @@
+#include "kernel/app/doctor_checks.hpp"
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "kernel/log/logging.hpp"
+#include "kernel/plugins/plugin_loader.hpp"
+#include "kernel/plugins/plugin_locator.hpp"
+#include "kernel/plugins/plugin_registry.hpp"
+#include "kernel/process/supervisor.hpp"
+#include "kernel/tunnel/tunnel_rules.hpp"
+#include "kernel/upstream/mcp_client.hpp"
+#include "kernel/upstream/transport_factory.hpp"
+#include "kernel/util/host_port.hpp"
+
+namespace mcpproxy::app {
+namespace {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kUpstreamTimeout{15};
+
+CheckResult ok(std::string check, std::string detail) {
+    return {std::move(check), CheckStatus::ok, std::move(detail), {}, -1};
+}
+CheckResult problem(std::string check, CheckStatus s, std::string detail, std::string fix) {
+    return {std::move(check), s, std::move(detail), std::move(fix), -1};
+}
+
+std::string octal(unsigned mode) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", mode);
+    return buf;
+}
+
+void check_data_dir(const config::Config& c, std::vector<CheckResult>& out) {
+    struct stat st {};
+    if (::stat(c.data_dir.c_str(), &st) != 0) {
+        out.push_back(problem("data_dir", CheckStatus::warn, c.data_dir + " does not exist yet",
+                              "nothing to do: mcpproxy creates it (mode 0700) at the first start"));
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        out.push_back(problem("data_dir", CheckStatus::fail, c.data_dir + " is not a directory",
+                              "point data_dir (or --data-dir) at a directory"));
+        return;
+    }
+    if (st.st_uid != ::geteuid()) {
+        out.push_back(problem(
+            "data_dir", CheckStatus::fail,
+            c.data_dir + " belongs to uid " + std::to_string(st.st_uid) +
+                ", not to this user (uid " + std::to_string(::geteuid()) + ")",
+            "run as its owner, or chown -R " + std::to_string(::geteuid()) + " " + c.data_dir));
+        return;
+    }
+    if ((st.st_mode & 0077) != 0) {
+        out.push_back(problem("data_dir", CheckStatus::fail,
+                              c.data_dir + " is mode " + octal(st.st_mode & 07777) +
+                                  ": other users can reach the token store and keys",
+                              "chmod 700 " + c.data_dir));
+        return;
+    }
+    if (::access(c.data_dir.c_str(), W_OK) != 0) {
+        out.push_back(problem("data_dir", CheckStatus::fail, c.data_dir + " is not writable",
+                              "chmod u+w " + c.data_dir));
+        return;
+    }
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(c.data_dir, ec)) {
+        struct stat f {};
+        if (::stat(e.path().c_str(), &f) == 0 && S_ISREG(f.st_mode) && (f.st_mode & 0077) != 0) {
+            out.push_back(problem("data_dir", CheckStatus::fail,
+                                  e.path().string() + " is mode " + octal(f.st_mode & 07777),
+                                  "chmod 600 " + e.path().string()));
+            return;
+        }
+    }
+    out.push_back(ok("data_dir", c.data_dir + " (0700, writable)"));
+}
+
+void check_plugins(const CliOverrides& cli, const config::Config& c,
+                   std::vector<CheckResult>& out) {
+    const plugins::PluginLocator locator(cli.plugins_dir.value_or(""), c.plugins_dir);
+    for (const auto& path : locator.discover()) {
+        const auto info = plugins::PluginLibrary::inspect(path);
+        const std::string name = info.name.empty() ? path.stem().string() : info.name;
+        if (info.problem.empty()) {
+            out.push_back(ok("plugin:" + name, path.string() + " (ABI " +
+                                                   std::to_string(info.abi_version) + ", " +
+                                                   info.version + ")"));
+        } else {
+            out.push_back(problem("plugin:" + name, CheckStatus::fail,
+                                  path.string() + ": " + info.problem,
+                                  "rebuild it against this mcpproxy's SDK (`mcpproxy version` "
+                                  "names the ABI) or remove the file"));
+        }
+    }
+    for (const auto& p : c.plugins) {
+        try {
+            (void)locator.locate(p.name);
+        } catch (const std::exception& e) {
+            out.push_back(
+                problem("plugin:" + p.name, CheckStatus::fail, e.what(),
+                        "install the plugin, set plugins_dir, or remove it from \"plugins\""));
+        }
+    }
+}
+
+CheckResult check_upstream(const config::UpstreamConfig& s, asio::io_context& io) {
+    const auto started = Clock::now();
+    auto log = log::get("doctor:" + s.name);
+    auto attempt = [&]() -> asio::awaitable<std::string> {
+        auto transport = upstream::make_transport(io.get_executor(), s, log);
+        auto client =
+            std::make_shared<upstream::McpClient>(io.get_executor(), s.name, transport, log);
+        std::string error;
+        try {
+            co_await client->connect(
+                std::chrono::duration_cast<std::chrono::milliseconds>(kUpstreamTimeout));
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        co_await client->close();
+        co_return error;
+    };
+    auto future = asio::co_spawn(io, attempt(), asio::use_future);
+    std::string error;
+    try {
+        error = future.get();
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    CheckResult r;
+    r.check = "upstream:" + s.name;
+    r.elapsed_ms = ms;
+    if (error.empty()) {
+        r.detail = "started and answered initialize in " + std::to_string(ms) + " ms";
+    } else {
+        r.status = CheckStatus::fail;
+        r.detail = error;
+        r.fix = s.transport == config::UpstreamTransport::stdio
+                    ? "run `" + s.command +
+                          "` by hand to see why it does not answer, or disable the server "
+                          "(\"enabled\": false)"
+                    : "check that " + s.url + " is reachable and speaks MCP Streamable HTTP";
+    }
+    return r;
+}
+
+void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<CheckResult>& out) {
+    try {
+        tunnel::check_management_rules(c);
+    } catch (const std::exception& e) {
+        out.push_back(
+            problem("tunnel", CheckStatus::fail, e.what(),
+                    "keep the management listener on loopback and off the tunneled listener"));
+        return;
+    }
+    if (!c.tunnel.enabled) return;
+    process::Supervisor supervisor(io.get_executor());
+    plugins::HostServices services;
+    services.data_dir = c.data_dir;
+    services.processes = &supervisor;
+    plugins::PluginRegistry registry(plugins::PluginLocator("", c.plugins_dir), services);
+    std::vector<std::string> names;
+    bool bridges = false;
+    bool adapters = false;
+    try {
+        for (const auto& p : c.plugins) registry.load(p.name, p.settings);
+        registry.start_all();
+    } catch (const std::exception& e) {
+        out.push_back(problem("tunnel", CheckStatus::fail, e.what(), "fix the plugin named above"));
+        return;
+    }
+    for (auto& p : registry.plugins()) {
+        if (auto* bridge = p.instance->auth_bridge()) {
+            bridges = true;
+            try {
+                for (auto& n : bridge->credential_names(20)) names.push_back(std::move(n));
+            } catch (...) {
+            }
+        }
+        if (auto* adapter = p.instance->tunnel_adapter()) {
+            adapters = true;
+            const std::string check = "tunnel:" + p.info.name;
+            try {
+                adapter->preflight();
+                out.push_back(ok(check, adapter->provider() + ": daemon found and usable"));
+            } catch (const std::exception& e) {
+                out.push_back(problem(check, CheckStatus::fail, e.what(), "see the message above"));
+            }
+        }
+    }
+    try {
+        tunnel::check_tunnel_rules(
+            c, names, bridges,
+            bridges ? "create a credential, e.g. `mcpproxy token create --name NAME`"
+                    : "load an auth bridge plugin, e.g. \"plugins\": [\"auth-agent-token\"]");
+        out.push_back(ok("tunnel", "tunnel mode safe: " + std::to_string(names.size()) +
+                                       " credential(s), management not on the tunneled listener" +
+                                       (adapters ? "" : " (no tunnel adapter plugin loaded)")));
+    } catch (const std::exception& e) {
+        out.push_back(problem("tunnel", CheckStatus::fail, e.what(), "do what the message says"));
+    }
+    registry.stop_all();
+}
+
+void check_certificate(const config::Config& c, std::vector<CheckResult>& out) {
+    if (!c.tls.enabled) return;
+    FILE* f = std::fopen(c.tls.cert.c_str(), "r");
+    if (f == nullptr) {
+        out.push_back(problem("tls", CheckStatus::fail, c.tls.cert + " cannot be read",
+                              "check the path and its mode"));
+        return;
+    }
+    X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+    std::fclose(f);
+    if (cert == nullptr) {
+        out.push_back(problem("tls", CheckStatus::fail, c.tls.cert + " holds no PEM certificate",
+                              "point tls.cert at a PEM certificate chain"));
+        return;
+    }
+    int days = 0;
+    int seconds = 0;
+    ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(cert));
+    X509_free(cert);
+    if (days < 0 || (days == 0 && seconds <= 0)) {
+        out.push_back(problem("tls", CheckStatus::fail, c.tls.cert + " has expired",
+                              "renew it; mcpproxy reloads the files without a restart"));
+    } else if (days < 14) {
+        out.push_back(problem("tls", CheckStatus::warn,
+                              c.tls.cert + " expires in " + std::to_string(days) + " day(s)",
+                              "renew it soon; mcpproxy reloads the files without a restart"));
+    } else {
+        out.push_back(ok("tls", c.tls.cert + " valid for " + std::to_string(days) + " more days"));
+    }
+}
+
+void check_port(const std::string& listener, const std::string& address,
+                std::vector<CheckResult>& out) {
+    const auto hp = util::parse_host_port(address);
+    if (!hp || hp->port == 0) return;
+    asio::io_context io;
+    asio::ip::tcp::acceptor acceptor(io);
+    boost::system::error_code ec;
+    const asio::ip::tcp::endpoint ep(asio::ip::make_address(hp->host, ec), hp->port);
+    if (ec) return;  // a host name: resolved at start
+    acceptor.open(ep.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(ep, ec);
+    if (ec) {
+        out.push_back(
+            problem("port:" + listener, CheckStatus::fail, address + ": " + ec.message(),
+                    "stop what listens there (`ss -ltnp 'sport = :" + std::to_string(hp->port) +
+                        "'`; a running mcpproxy counts) or choose another address"));
+    } else {
+        out.push_back(ok("port:" + listener, address + " is free"));
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(CheckStatus status) {
+    switch (status) {
+        case CheckStatus::ok:
+            return "ok";
+        case CheckStatus::warn:
+            return "warn";
+        case CheckStatus::fail:
+            return "fail";
+    }
+    return "fail";
+}
+
+std::vector<CheckResult> run_doctor_checks(
+    const CliOverrides& cli, const std::function<void(const std::string&)>& progress) {
+    auto step = [&](const std::string& what) {
+        if (progress) progress(what);
+    };
+    std::vector<CheckResult> out;
+    step("config");
+    config::Config c;
+    try {
+        c = effective_config(cli);
+        std::string where =
+            c.source_file.empty() ? "built-in defaults (no config file)" : c.source_file;
+        out.push_back(ok("config", where + " is valid"));
+        for (const auto& w : c.warnings)
+            out.push_back(problem("config", CheckStatus::warn, w, "remove the key"));
+    } catch (const std::exception& e) {
+        out.push_back(
+            problem("config", CheckStatus::fail, e.what(), "edit the file at the place named"));
+        return out;  // nothing else can be checked without a config
+    }
+    step("data dir");
+    check_data_dir(c, out);
+    step("plugins");
+    check_plugins(cli, c, out);
+    step("ports");
+    check_port("main", c.listen, out);
+    if (c.tunnel.enabled && !c.tunnel.listen.empty()) check_port("tunnel", c.tunnel.listen, out);
+    if (c.management.enabled) check_port("management", c.management.listen, out);
+    check_certificate(c, out);
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    std::thread runner([&io] { io.run(); });
+    step("tunnel");
+    check_tunnel(c, io, out);
+    for (const auto& s : c.servers) {
+        if (!s.enabled) continue;
+        step("upstream " + s.name);
+        out.push_back(check_upstream(s, io));
+    }
+    work.reset();
+    io.stop();
+    runner.join();
+    return out;
+}
+
+}  // namespace mcpproxy::app

@@ -1,0 +1,150 @@
+// `mcpproxy doctor` against the real binary: one test per problem it reports, and a clean setup.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "tests/integration/mcp/mcp_http.hpp"
+#include "tests/integration/mcp/mcp_proxy.hpp"
+#include "tests/support/proxy_process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace mcpproxy::test {
+namespace {
+
+class DoctorTest : public ::testing::Test {
+protected:
+    TempDir dir;
+    std::filesystem::path data = dir / "data";
+    Json config{{"listen", "127.0.0.1:0"}, {"mcpServers", Json::array()}};
+
+    void SetUp() override {
+        std::filesystem::create_directories(data);
+        ::chmod(data.c_str(), 0700);
+    }
+
+    void add_upstream(const std::string& name, const std::string& command) {
+        config["mcpServers"].push_back({{"name", name}, {"command", command}, {"args", {name}}});
+    }
+
+    // Runs doctor -o json; returns the parsed report and the exit code.
+    std::pair<Json, int> doctor(std::vector<std::string> extra = {}) {
+        dir.write("c.json", config.dump());
+        std::vector<std::string> args{
+            "doctor",     "-o",         "json", "--config", (dir / "c.json").string(),
+            "--data-dir", data.string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = run_mcpproxy(args, std::chrono::seconds(60));
+        Json report;
+        try {
+            report = Json::parse(r.out);
+        } catch (const std::exception&) {
+            ADD_FAILURE() << "not JSON: " << r.out << r.err;
+        }
+        return {report, r.exit_code};
+    }
+
+    static Json find(const Json& report, const std::string& check) {
+        for (const auto& c : report["checks"]) {
+            if (c["check"] == check) return c;
+        }
+        return Json();
+    }
+};
+
+TEST_F(DoctorTest, CleanSetupPassesWithUpstreamTimings) {
+    add_upstream("alpha", stdio_upstream_binary());
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 0) << report.dump(2);
+    EXPECT_EQ(report["ok"], true);
+    const auto up = find(report, "upstream:alpha");
+    EXPECT_EQ(up["status"], "ok") << report.dump(2);
+    EXPECT_TRUE(up.contains("elapsed_ms"));
+    EXPECT_EQ(find(report, "data_dir")["status"], "ok");
+}
+
+TEST_F(DoctorTest, InvalidConfigFailsNamingTheKey) {
+    config["mcpServers"].push_back({{"name", "x"}, {"comand", "y"}});
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    const auto c = find(report, "config");
+    EXPECT_EQ(c["status"], "fail");
+    EXPECT_NE(c["detail"].get<std::string>().find("comand"), std::string::npos) << c.dump();
+}
+
+TEST_F(DoctorTest, DataDirOpenToOthersFails) {
+    ::chmod(data.c_str(), 0755);
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    const auto c = find(report, "data_dir");
+    EXPECT_EQ(c["status"], "fail");
+    EXPECT_NE(c["fix"].get<std::string>().find("chmod 700"), std::string::npos);
+}
+
+TEST_F(DoctorTest, SecretFileReadableByOthersFails) {
+    dir.write("data/admin.key", "x");
+    ::chmod((data / "admin.key").c_str(), 0644);
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    EXPECT_NE(find(report, "data_dir")["fix"].get<std::string>().find("chmod 600"),
+              std::string::npos);
+}
+
+TEST_F(DoctorTest, PluginBuiltForAnotherAbiFails) {
+    const auto [report, code] = doctor({"--plugins-dir", (build_dir() / "test-plugins").string()});
+    EXPECT_EQ(code, 1);
+    const auto c = find(report, "plugin:test-abi-mismatch");
+    EXPECT_EQ(c["status"], "fail") << report.dump(2);
+    EXPECT_NE(c["fix"].get<std::string>().find("rebuild"), std::string::npos);
+}
+
+TEST_F(DoctorTest, ConfiguredPluginNotFoundFails) {
+    config["plugins"] = Json::array({"no-such-plugin"});
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(find(report, "plugin:no-such-plugin")["status"], "fail");
+}
+
+TEST_F(DoctorTest, UpstreamThatDoesNotStartFails) {
+    add_upstream("broken", "/nonexistent/mcp-server");
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    const auto c = find(report, "upstream:broken");
+    EXPECT_EQ(c["status"], "fail");
+    EXPECT_NE(c["detail"].get<std::string>().find("/nonexistent/mcp-server"), std::string::npos);
+}
+
+TEST_F(DoctorTest, PortInUseFails) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = taken.local_endpoint().port();
+    config["listen"] = "127.0.0.1:" + std::to_string(port);
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    const auto c = find(report, "port:main");
+    EXPECT_EQ(c["status"], "fail") << report.dump(2);
+    EXPECT_NE(c["fix"].get<std::string>().find(std::to_string(port)), std::string::npos);
+}
+
+TEST_F(DoctorTest, TunnelModeWithoutCredentialsFails) {
+    config["tunnel"] = {{"enabled", true}};
+    config["plugins"] = Json::array({"auth-agent-token"});
+    const auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(find(report, "tunnel")["status"], "fail") << report.dump(2);
+}
+
+TEST_F(DoctorTest, TableOutputSaysHowToFix) {
+    add_upstream("broken", "/nonexistent/mcp-server");
+    dir.write("c.json", config.dump());
+    const auto r = run_mcpproxy(
+        {"doctor", "--config", (dir / "c.json").string(), "--data-dir", data.string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("FAIL  upstream:broken"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("fix: "), std::string::npos);
+    EXPECT_EQ(r.err.find("checking"), std::string::npos) << "no progress lines off a terminal";
+}
+
+}  // namespace
+}  // namespace mcpproxy::test
