@@ -1,9 +1,13 @@
 // `mcpproxy doctor` against the real binary: one test per problem it reports, and a clean setup.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
 
 #include "tests/integration/mcp/mcp_http.hpp"
 #include "tests/integration/mcp/mcp_proxy.hpp"
@@ -12,6 +16,30 @@
 
 namespace mcpproxy::test {
 namespace {
+
+// A self-signed certificate valid from `from_days` to `to_days` from now, and its key, as PEM
+// files.
+void write_certificate(const std::filesystem::path& cert, const std::filesystem::path& key,
+                       long from_days, long to_days) {
+    EVP_PKEY* pkey = EVP_EC_gen("P-256");
+    X509* x = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), from_days * 86400);
+    X509_gmtime_adj(X509_getm_notAfter(x), to_days * 86400);
+    X509_set_pubkey(x, pkey);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    X509_sign(x, pkey, EVP_sha256());
+    FILE* f = std::fopen(cert.c_str(), "w");
+    PEM_write_X509(f, x);
+    std::fclose(f);
+    f = std::fopen(key.c_str(), "w");
+    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+}
 
 class DoctorTest : public ::testing::Test {
 protected:
@@ -133,6 +161,19 @@ TEST_F(DoctorTest, TunnelModeWithoutCredentialsFails) {
     const auto [report, code] = doctor();
     EXPECT_EQ(code, 1);
     EXPECT_EQ(find(report, "tunnel")["status"], "fail") << report.dump(2);
+}
+
+TEST_F(DoctorTest, ExpiredCertificateFailsAndOneAboutToExpireWarns) {
+    write_certificate(dir / "old.pem", dir / "old.key", -30, -1);
+    config["tls"] = {{"cert", (dir / "old.pem").string()}, {"key", (dir / "old.key").string()}};
+    auto [report, code] = doctor();
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(find(report, "tls")["status"], "fail") << report.dump(2);
+    write_certificate(dir / "soon.pem", dir / "soon.key", -30, 3);
+    config["tls"] = {{"cert", (dir / "soon.pem").string()}, {"key", (dir / "soon.key").string()}};
+    std::tie(report, code) = doctor();
+    EXPECT_EQ(code, 0) << report.dump(2);
+    EXPECT_EQ(find(report, "tls")["status"], "warn");
 }
 
 TEST_F(DoctorTest, TableOutputSaysHowToFix) {
