@@ -30,6 +30,7 @@ protected:
     }
     // Stops it and checks it was served throughout the attack.
     void expect_legit_client_served(const char* attack) {
+        legit_->wait_for_calls(10, std::chrono::seconds(5));
         legit_->stop();
         std::printf("[ legit    ] during %s: %s\n", attack, legit_->summary().c_str());
         RecordProperty(attack, legit_->summary());

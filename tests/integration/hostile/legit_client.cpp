@@ -13,6 +13,13 @@ LegitClient::~LegitClient() {
     stop();
 }
 
+void LegitClient::wait_for_calls(std::size_t n, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (completed_.load() < n && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
 void LegitClient::stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -42,6 +49,7 @@ void LegitClient::run() {
         } else {
             ++failures_;
         }
+        ++completed_;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }

@@ -17,6 +17,9 @@ public:
     LegitClient(const LegitClient&) = delete;
     LegitClient& operator=(const LegitClient&) = delete;
 
+    // Waits until at least n calls have completed (or the limit passes), so that a short attack
+    // still has enough samples on a loaded machine.
+    void wait_for_calls(std::size_t n, std::chrono::milliseconds limit);
     // Stops the loop; the figures below are final afterwards.
     void stop();
     [[nodiscard]] std::size_t attempts() const { return latencies_ms_.size() + failures_; }
@@ -33,6 +36,7 @@ private:
     std::atomic<bool> stop_{false};
     std::vector<double> latencies_ms_;
     std::size_t failures_ = 0;
+    std::atomic<std::size_t> completed_{0};
     std::thread thread_;
 };
 
