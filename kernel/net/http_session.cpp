@@ -219,9 +219,7 @@ Awaitable<void> serve_connection(std::shared_ptr<Stream> stream, std::shared_ptr
         });
     });
     const auto& limits = context->limits;
-    // Bound to a local first: GCC 12 mis-destroys a co_await temporary inside an if condition.
-    const bool opened = co_await open_stream(*stream, limits, connection);
-    if (!opened) {
+    if (!co_await open_stream(*stream, limits, connection)) {
         tcp_of(*stream).close();
         context->connections.remove(entry);
         co_return;
