@@ -20,9 +20,12 @@ command -v clang++-14 >/dev/null || { say "clang++-14 not installed (apt-get ins
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake --preset fuzz -B "$BUILD_DIR" >/dev/null
 fi
-cmake --build "$BUILD_DIR" --target fuzzers -j"${FUZZ_JOBS:-2}"
-
 targets=("$@")
+if ((${#targets[@]} > 0)); then
+  cmake --build "$BUILD_DIR" --target "${targets[@]}" -j"${FUZZ_JOBS:-2}"
+else
+  cmake --build "$BUILD_DIR" --target fuzzers -j"${FUZZ_JOBS:-2}"
+fi
 if ((${#targets[@]} == 0)); then
   for t in "$BUILD_DIR"/fuzz/fuzz_*; do targets+=("$(basename "$t")"); done
 fi
@@ -40,7 +43,7 @@ for target in "${targets[@]}"; do
   if "$BUILD_DIR/fuzz/$target" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$BUILD_DIR/fuzz-artifacts/$name-" \
       "$work" "$seeds" >"$log" 2>&1; then
-    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+ +DONE' "$log" | tr '\n' ' ' >&2
+    grep -E '^stat::(number_of_executed_units|new_units_added)|^#[0-9]+[[:space:]]+DONE' "$log" | tr '\n' ' ' >&2
     echo >&2
   else
     say "$target FAILED; log: $log"
