@@ -5,6 +5,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -20,6 +22,7 @@ namespace {
 
 struct Target {
     bool unix_socket = false;
+    bool tls = false;
     std::string socket_path;
     std::string host;
     std::string port = "80";
@@ -37,8 +40,13 @@ std::optional<Target> parse_target(const std::string& url) {
         if (colon != std::string::npos) t.path = rest.substr(colon + 1);
         return t.socket_path.empty() ? std::nullopt : std::optional(t);
     }
-    if (!url.starts_with("http://")) return std::nullopt;
-    const auto rest = url.substr(7);
+    if (url.starts_with("https://")) {
+        t.tls = true;
+        t.port = "443";
+    } else if (!url.starts_with("http://")) {
+        return std::nullopt;
+    }
+    const auto rest = url.substr(t.tls ? 8 : 7);
     const auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
     if (slash != std::string::npos) t.path = rest.substr(slash);
@@ -93,9 +101,11 @@ sdk::HttpClientResponse exchange(
         });
     });
     io.run_for(request.timeout);
+    // A TLS peer that closes without close_notify after a complete, length-delimited response.
+    if (result == asio::ssl::error::stream_truncated && parser.is_done()) result = {};
     if (result == asio::error::would_block) {
         beast::error_code ignored;
-        socket.close(ignored);
+        beast::get_lowest_layer(socket).close(ignored);
         io.run();
         out.error = "no answer within " + std::to_string(request.timeout.count()) + " ms";
         return out;
@@ -116,6 +126,38 @@ sdk::HttpClientResponse exchange(
     return out;
 }
 
+// HTTPS: TLS 1.2+, the peer verified against the system's trust store (OpenSSL's default paths,
+// so SSL_CERT_FILE / SSL_CERT_DIR apply) and the URL's host name or IP address.
+sdk::HttpClientResponse send_tls(asio::io_context& io, asio::ip::tcp::resolver& resolver,
+                                 const Target& target, const std::string& host_header,
+                                 const sdk::HttpClientRequest& request) {
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_default_verify_paths();
+    ctx.set_verify_mode(asio::ssl::verify_peer);
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    asio::ssl::stream<asio::ip::tcp::socket> stream(io, ctx);
+    beast::error_code ip_ec;
+    asio::ip::make_address(target.host, ip_ec);
+    if (ip_ec) {
+        SSL_set_tlsext_host_name(stream.native_handle(), target.host.c_str());
+        SSL_set1_host(stream.native_handle(), target.host.c_str());
+    } else {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(stream.native_handle()), target.host.c_str());
+    }
+    return exchange(io, stream, host_header, request, target.path, [&](auto done) {
+        resolver.async_resolve(
+            target.host, target.port, [&stream, done](beast::error_code ec, const auto& results) {
+                if (ec) return done(ec);
+                asio::async_connect(stream.lowest_layer(), results,
+                                    [&stream, done](beast::error_code cec, const auto&) {
+                                        if (cec) return done(cec);
+                                        stream.async_handshake(asio::ssl::stream_base::client,
+                                                               [done](beast::error_code hec) { done(hec); });
+                                    });
+            });
+    });
+}
+
 }  // namespace
 
 sdk::HttpClientResponse LocalHttpClient::send(const sdk::HttpClientRequest& request) {
@@ -123,7 +165,7 @@ sdk::HttpClientResponse LocalHttpClient::send(const sdk::HttpClientRequest& requ
     if (!target) {
         sdk::HttpClientResponse out;
         out.error =
-            "unsupported URL (http://HOST:PORT/PATH or unix:///SOCKET:/PATH): " + request.url;
+            "unsupported URL (http[s]://HOST:PORT/PATH or unix:///SOCKET:/PATH): " + request.url;
         return out;
     }
     asio::io_context io;
@@ -135,13 +177,14 @@ sdk::HttpClientResponse LocalHttpClient::send(const sdk::HttpClientRequest& requ
                                      [done](beast::error_code ec) { done(ec); });
             });
         }
-        asio::ip::tcp::socket socket(io);
         asio::ip::tcp::resolver resolver(io);
-        const bool default_port = target->port == "80";
+        const bool default_port = target->port == (target->tls ? "443" : "80");
         const std::string host_header =
             (target->host.find(':') != std::string::npos ? "[" + target->host + "]"
                                                          : target->host) +
             (default_port ? "" : ":" + target->port);
+        if (target->tls) return send_tls(io, resolver, *target, host_header, request);
+        asio::ip::tcp::socket socket(io);
         return exchange(io, socket, host_header, request, target->path, [&](auto done) {
             resolver.async_resolve(
                 target->host, target->port,
