@@ -10,7 +10,9 @@ namespace mcpproxy::sdk {
 
 struct HttpClientRequest {
     std::string method = "GET";
-    std::string url;  // http://host:port/path, or unix:///path/to.sock:/path for a local socket
+    // http://host:port/path, https://host/path (verified against the system trust store), or
+    // unix:///path/to.sock:/path for a local socket
+    std::string url;
     std::map<std::string, std::string> headers;
     std::string body;
     std::chrono::milliseconds timeout{5'000};
@@ -23,7 +25,8 @@ struct HttpClientResponse {
     std::string error;
 };
 
-// A small blocking client for local daemon APIs (tunnel daemons' metrics and status endpoints).
+// A small blocking client for local daemon APIs (tunnel daemons' metrics and status endpoints) and
+// identity providers' metadata and keys.
 // Thread-safe; call it from a plugin's own thread or a scheduled task, never from an auth call.
 class MCPPROXY_SDK_VISIBLE HttpClient {
 public:
