@@ -31,7 +31,7 @@ std::int64_t now_s() {
 
 class OAuthProxy {
 public:
-    explicit OAuthProxy(const TestIssuer& issuer) {
+    explicit OAuthProxy(const TestIssuer& issuer, const Json& extra = Json::object()) {
         const Json inbound{
             {"issuer", issuer.issuer()},
             {"resource", kResource},
@@ -41,12 +41,12 @@ public:
             {"rules",
              {{{"group", "admins"}, {"servers", "*"}, {"permissions", "read,write,destructive"}},
               {{"any", true}, {"servers", "*"}, {"permissions", "read,write"}}}}};
-        const Json config{
-            {"listen", "127.0.0.1:0"},
-            {"routing_mode", "direct"},
-            {"log_level", "debug"},
-            {"plugins", {{{"name", "auth-oauth"}, {"config", {{"inbound", inbound}}}}}},
-            {"mcpServers", {{{"name", "alpha"}, {"command", OAUTH_TEST_UPSTREAM}}}}};
+        Json config{{"listen", "127.0.0.1:0"},
+                    {"routing_mode", "direct"},
+                    {"log_level", "debug"},
+                    {"plugins", {{{"name", "auth-oauth"}, {"config", {{"inbound", inbound}}}}}},
+                    {"mcpServers", {{{"name", "alpha"}, {"command", OAUTH_TEST_UPSTREAM}}}}};
+        config.update(extra);
         dir_.write("config.json", config.dump(2));
         proxy_ = std::make_unique<ProxyProcess>(
             std::vector<std::string>{"--config", (dir_ / "config.json").string()}, dir_.path());
@@ -228,6 +228,21 @@ TEST_F(OAuthResource, RotatedSigningKeyIsFetchedOnItsFirstUse) {
                                 .count();
     EXPECT_LE(issuer_.jwks_fetches() - before, 2 + elapsed_ms / 200)
         << "elapsed " << elapsed_ms << " ms";
+}
+
+TEST(OAuthTunnel, TheTunneledListenerServesTheMetadataWhenThisBridgeIsActiveThere) {
+    TestIssuer issuer;
+    issuer.publish({make_signing_key("ec-1", "ES256")});
+    const OAuthProxy proxy(issuer, Json{{"tunnel", {{"enabled", true}, {"auth", {"auth-oauth"}}}}});
+    const auto doc =
+        http_request(proxy.port(), http::verb::get, "/.well-known/oauth-protected-resource/mcp");
+    ASSERT_EQ(doc.result_int(), 200) << proxy.log();
+    EXPECT_EQ(Json::parse(doc.body())["resource"], kResource);
+    const auto r = proxy.initialize("");
+    EXPECT_EQ(r.result_int(), 401);
+    EXPECT_NE(std::string(r["WWW-Authenticate"]).find(kMetadataUrl), std::string::npos);
+    // Nothing else was added: the tunneled listener still has no /readyz.
+    EXPECT_EQ(http_request(proxy.port(), http::verb::get, "/readyz").result_int(), 404);
 }
 
 }  // namespace
