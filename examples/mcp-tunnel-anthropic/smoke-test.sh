@@ -92,7 +92,9 @@ if [[ "$MODE" == fake ]]; then
 
   # Renewal (what the timer runs): same CA, new server certificate, mcpproxy keeps running.
   before="$(sha256sum <"$CERT_DIR/server.crt")"
-  mcpproxy_init >"$WORK/renew.out" 2>&1 || fail "renewal failed: $(cat "$WORK/renew.out")"
+  "$MCPPROXY_BIN" tunnel anthropic init --renew --out "$CERT_DIR" \
+    --config "$RECIPE_DIR/mcpproxy.json" --data-dir "$WORK/data" >"$WORK/renew.out" 2>&1 ||
+    fail "renewal failed: $(cat "$WORK/renew.out")"
   grep -q "kept the existing CA" "$WORK/renew.out" || fail "renewal replaced the CA: $(cat "$WORK/renew.out")"
   [[ "$(sha256sum <"$CERT_DIR/server.crt")" != "$before" ]] || fail "renewal kept the old server certificate"
   tunnel_ready || fail "the tunnel is not ready after the renewal"

@@ -142,3 +142,21 @@ std::chrono::system_clock::time_point not_after(X509* cert) {
 }
 
 }  // namespace mcpproxy::tunnel_anthropic
+
+namespace mcpproxy::tunnel_anthropic {
+
+std::string wildcard_domain_of(X509* cert) {
+    std::unique_ptr<GENERAL_NAMES, decltype(&GENERAL_NAMES_free)> names(
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)),
+        GENERAL_NAMES_free);
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+        if (name->type != GEN_DNS) continue;
+        const std::string dns(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName)),
+                              static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
+        if (dns.rfind("*.", 0) == 0) return dns.substr(2);
+    }
+    return {};
+}
+
+}  // namespace mcpproxy::tunnel_anthropic

@@ -34,5 +34,7 @@ CertPtr read_certificate(const std::filesystem::path& path);
 KeyPtr read_private_key(const std::filesystem::path& path);
 // The certificate's notAfter.
 std::chrono::system_clock::time_point not_after(X509* cert);
+// D from the certificate's first "*.D" DNS name; empty when it has none.
+std::string wildcard_domain_of(X509* cert);
 
 }  // namespace mcpproxy::tunnel_anthropic

@@ -106,6 +106,55 @@ InitResult run_init(const InitOptions& o) {
     return r;
 }
 
+InitResult run_renew(const RenewOptions& o) {
+    const auto dir = fs::absolute(o.out_dir);
+    InitResult r;
+    r.ca_cert = dir / "ca.crt";
+    r.ca_key = dir / "ca.key";
+    r.server_cert = dir / "server.crt";
+    r.server_key = dir / "server.key";
+    r.proxy_config = dir / "mcp-proxy.yaml";
+    if (!fs::exists(r.ca_cert) || !fs::exists(r.ca_key)) {
+        throw std::runtime_error("--renew keeps the CA registered with Anthropic, but " +
+                                 dir.string() +
+                                 " has no ca.crt and ca.key: restore them, or run init without "
+                                 "--renew to create a new CA (then register it again)");
+    }
+    Issued ca;
+    ca.cert = read_certificate(r.ca_cert);
+    ca.key = read_private_key(r.ca_key);
+    r.reused_ca = true;
+    std::string domain = o.domain;
+    if (domain.empty() && fs::exists(r.server_cert)) {
+        domain = wildcard_domain_of(read_certificate(r.server_cert).get());
+    }
+    if (domain.empty()) {
+        throw std::runtime_error("no server certificate with a *.<domain> name in " + dir.string() +
+                                 " to renew: pass --domain");
+    }
+    check_domain(domain);
+    const auto server = make_server_certificate(ca, domain, o.server_validity);
+    write_file_atomically(r.server_key, pem_of_private_key(server.key.get()), 0600);
+    write_file_atomically(r.server_cert, pem_of_certificate(server.cert.get()), 0644);
+    r.server_not_after = not_after(server.cert.get());
+    return r;
+}
+
+namespace {
+
+int print_renewal(const InitResult& r, std::ostream& out) {
+    out << "kept the existing CA   " << r.ca_cert.string() << "\n";
+    out << "server certificate     " << r.server_cert.string() << " (renewed, valid until "
+        << utc(r.server_not_after) << ")\n";
+    out << "server key (0600)      " << r.server_key.string() << "\n";
+    out << "mcp-proxy config       " << r.proxy_config.string() << " (unchanged)\n";
+    out << "next: restart mcp-proxy so it loads the new server certificate (mcpproxy needs no "
+           "restart)\n";
+    return 0;
+}
+
+}  // namespace
+
 sdk::CommandSpec init_command_spec() {
     sdk::CommandSpec spec;
     spec.path = "tunnel anthropic init";
@@ -113,7 +162,8 @@ sdk::CommandSpec init_command_spec() {
         "Create the operator CA, mcp-proxy's server certificate and mcp-proxy.yaml for an "
         "Anthropic MCP tunnel";
     spec.options = {
-        {"--domain", "The tunnel's domain as Anthropic assigned it", false, true, ""},
+        {"--domain", "The tunnel's domain as Anthropic assigned it (required unless --renew)",
+         false, false, ""},
         {"--out", "Folder for ca.crt, ca.key, server.crt, server.key, mcp-proxy.yaml", false, true,
          ""},
         {"--subdomain", "Route name: <subdomain>.<domain> reaches mcpproxy", false, false,
@@ -123,8 +173,18 @@ sdk::CommandSpec init_command_spec() {
         {"--listen-addr", "mcp-proxy's listen_addr", false, false, "0.0.0.0:8443"},
         {"--allowed-ips", "More IPv4 addresses/CIDRs mcp-proxy may connect to, comma-separated",
          false, false, ""},
+        {"--renew",
+         "Only issue a new server certificate from the existing CA; keep mcp-proxy.yaml (for the "
+         "renewal timer)",
+         true, false, ""},
     };
     spec.run = [](const sdk::CommandContext& ctx) {
+        if (ctx.flag("renew")) {
+            RenewOptions renew;
+            renew.out_dir = ctx.option("out").value_or("");
+            renew.domain = ctx.option("domain").value_or("");
+            return print_renewal(run_renew(renew), ctx.out());
+        }
         InitOptions o;
         o.domain = ctx.option("domain").value_or("");
         o.out_dir = ctx.option("out").value_or("");

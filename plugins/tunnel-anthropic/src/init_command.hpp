@@ -31,7 +31,18 @@ struct InitResult {
 // written atomically. Throws std::runtime_error saying what to fix.
 InitResult run_init(const InitOptions& options);
 
-// `mcpproxy tunnel anthropic init --domain D --out DIR [...]`.
+struct RenewOptions {
+    std::filesystem::path out_dir;
+    std::string domain;  // empty: the domain of the server certificate already in out_dir
+    std::chrono::hours server_validity{24 * 90};
+};
+
+// Issues a new server.crt + server.key signed by the CA already in out_dir and changes nothing
+// else (mcp-proxy.yaml and the CA stay as they are). Refuses when the CA is missing: a new CA
+// would have to be registered with Anthropic again.
+InitResult run_renew(const RenewOptions& options);
+
+// `mcpproxy tunnel anthropic init --domain D --out DIR [...]`, and `... init --renew --out DIR`.
 sdk::CommandSpec init_command_spec();
 
 }  // namespace mcpproxy::tunnel_anthropic

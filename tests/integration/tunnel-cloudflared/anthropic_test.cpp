@@ -139,6 +139,51 @@ TEST(AnthropicInit, WritesAVerifyingChainWithTheRequiredExtensionsAndPrivateKeys
     EXPECT_TRUE(verifies(ca.get(), renewed.get()));
 }
 
+// What the renewal timer runs: a new server certificate from the registered CA, nothing else.
+TEST(AnthropicInit, RenewIssuesANewServerCertificateAndKeepsTheCaAndTheProxyConfig) {
+    Workspace ws;
+    const auto out = ws.path() / "tls";
+    ASSERT_EQ(ws.cli({"tunnel", "anthropic", "init", "--domain", "t-7f3a.tunnels.example.com",
+                      "--out", out.string(), "--upstream", "http://10.0.0.5:8080"})
+                  .exit_code,
+              0);
+    const auto ca_pem = read(out / "ca.crt");
+    const auto ca_key_pem = read(out / "ca.key");
+    const auto leaf_pem = read(out / "server.crt");
+    const auto yaml = read(out / "mcp-proxy.yaml");
+
+    const auto renewed = ws.cli({"tunnel", "anthropic", "init", "--renew", "--out", out.string()});
+    ASSERT_EQ(renewed.exit_code, 0) << renewed.err << renewed.out;
+    EXPECT_NE(renewed.out.find("renewed, valid until"), std::string::npos) << renewed.out;
+    EXPECT_EQ(read(out / "ca.crt"), ca_pem);
+    EXPECT_EQ(read(out / "ca.key"), ca_key_pem);
+    EXPECT_EQ(read(out / "mcp-proxy.yaml"), yaml);
+    EXPECT_NE(read(out / "server.crt"), leaf_pem);
+    EXPECT_EQ(mode_of(out / "server.key"), 0600U);
+    auto ca = load(out / "ca.crt");
+    auto leaf = load(out / "server.crt");
+    ASSERT_TRUE(ca && leaf);
+    EXPECT_TRUE(verifies(ca.get(), leaf.get()));
+    auto* san = static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(leaf.get(), NID_subject_alt_name, nullptr, nullptr));
+    ASSERT_NE(san, nullptr);
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(san, 0);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName))),
+              "*.t-7f3a.tunnels.example.com");
+    GENERAL_NAMES_free(san);
+}
+
+TEST(AnthropicInit, RenewRefusesToCreateANewCa) {
+    Workspace ws;
+    const auto out = ws.path() / "empty";
+    const auto r = ws.cli({"tunnel", "anthropic", "init", "--renew", "--out", out.string(),
+                           "--domain", "t.example.com"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("has no ca.crt and ca.key"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out / "ca.key"));
+    EXPECT_FALSE(fs::exists(out / "server.crt"));
+}
+
 TEST(AnthropicInit, RefusesARouteWithAPathAndAHostWithoutAllowedIps) {
     Workspace ws;
     const auto with_path =
