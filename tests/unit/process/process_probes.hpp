@@ -22,6 +22,17 @@ inline bool process_is_gone(pid_t pid) {
            text[close_paren + 2] == 'Z';
 }
 
+// A signalled process outside our own children (a grandchild, reparented to init) dies when the
+// scheduler gets to it, not when kill() returns: poll for it rather than race it.
+inline bool gone_within(pid_t pid, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!process_is_gone(pid)) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
 inline int open_fd_count() {
     int count = 0;
     DIR* dir = ::opendir("/proc/self/fd");

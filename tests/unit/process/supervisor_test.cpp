@@ -20,10 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using sdk::OutputStream;
-using testing::has_no_children;
 using testing::IoThreads;
 using testing::open_fd_count;
 using testing::open_fd_count_settled;
+using testing::gone_within;
+using testing::has_no_children;
 using testing::process_is_gone;
 
 struct Exit {
@@ -179,7 +180,7 @@ TEST_F(SupervisorTest, StopEndsTheWholeGroupIncludingAGrandchild) {
     EXPECT_FALSE(process_is_gone(grandchild));
 
     process->stop();
-    EXPECT_TRUE(process_is_gone(grandchild));
+    EXPECT_TRUE(gone_within(grandchild));
     EXPECT_TRUE(process_is_gone(leader));
     EXPECT_FALSE(process->running());
     EXPECT_EQ(process->pid(), 0);
