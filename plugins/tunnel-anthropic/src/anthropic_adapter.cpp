@@ -12,14 +12,9 @@ namespace tc = tunnel_common;
 
 AnthropicConfig parse_anthropic_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    static const char* known[] = {
-        "binary",    "token",    "token_file",   "domain",           "subdomain",
-        "proxy_url", "cert_dir", "metrics_port", "poll_interval_ms", "renew_before_days"};
-    for (const auto& [key, value] : config.items()) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || key == k;
-        if (!ok) throw std::runtime_error("unknown config key \"" + key + "\"");
-    }
+    tc::require_known_keys(
+        config, {"binary", "token", "token_file", "domain", "subdomain", "proxy_url", "cert_dir",
+                 "metrics_port", "poll_interval_ms", "renew_before_days"});
     AnthropicConfig c;
     c.binary = tc::string_key(config, "binary", "cloudflared");
     c.token = tc::string_key(config, "token");

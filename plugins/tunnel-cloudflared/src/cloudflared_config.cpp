@@ -81,14 +81,8 @@ std::optional<std::string> tunnel_id_of_token(const std::string& token) {
 
 CloudflaredConfig parse_cloudflared_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    static const char* known[] = {"binary",           "mode",     "token",
-                                  "token_file",       "hostname", "metrics_port",
-                                  "poll_interval_ms", "access"};
-    for (const auto& [key, value] : config.items()) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || key == k;
-        if (!ok) throw std::runtime_error("unknown config key \"" + key + "\"");
-    }
+    tc::require_known_keys(config, {"binary", "mode", "token", "token_file", "hostname",
+                                    "metrics_port", "poll_interval_ms", "access"});
     CloudflaredConfig c;
     c.binary = tc::string_key(config, "binary", "cloudflared");
     c.hostname = tc::string_key(config, "hostname");

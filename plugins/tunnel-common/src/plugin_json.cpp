@@ -1,5 +1,6 @@
 #include "mcpproxy/tunnel_common/plugin_json.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -12,6 +13,16 @@ nlohmann::json parse_config(std::string_view text) {
         throw std::runtime_error("the plugin's config block must be a JSON object");
     }
     return config;
+}
+
+void require_known_keys(const nlohmann::json& config,
+                        std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : config.items()) {
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+        std::string list;
+        for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        throw std::runtime_error("unknown config key \"" + key + "\" (known: " + list + ")");
+    }
 }
 
 std::string string_key(const nlohmann::json& config, const std::string& key,

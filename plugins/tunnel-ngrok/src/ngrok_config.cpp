@@ -10,19 +10,8 @@ namespace tc = tunnel_common;
 
 NgrokConfig parse_ngrok_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    static const char* const known[] = {
-        "ngrok", "authtoken", "authtoken_env",   "config_files",
-        "url",   "web_port",  "edge_auth_check", "poll_interval_ms"};
-    for (const auto& [key, _] : config.items()) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || key == k;
-        if (!ok) {
-            throw std::runtime_error(
-                "unknown config key \"" + key +
-                "\" (known: ngrok, authtoken, authtoken_env, config_files, url, "
-                "web_port, edge_auth_check, poll_interval_ms)");
-        }
-    }
+    tc::require_known_keys(config, {"ngrok", "authtoken", "authtoken_env", "config_files", "url",
+                                    "web_port", "edge_auth_check", "poll_interval_ms"});
     NgrokConfig out;
     out.program = tc::string_key(config, "ngrok", "ngrok");
     out.authtoken = tc::string_key(config, "authtoken", "");

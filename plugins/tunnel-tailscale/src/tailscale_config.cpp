@@ -68,24 +68,8 @@ bool is_funnel_port(std::uint16_t port) {
 
 TailscaleConfig parse_tailscale_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    static const char* const known[] = {"mode",
-                                        "https_port",
-                                        "tailscale",
-                                        "socket",
-                                        "poll_interval_ms",
-                                        "command_timeout_ms",
-                                        "turn_off_on_stop",
-                                        "identities"};
-    for (const auto& [key, _] : config.items()) {
-        bool ok = false;
-        for (const char* k : known) ok = ok || key == k;
-        if (!ok) {
-            throw std::runtime_error("unknown config key \"" + key +
-                                     "\" (known: mode, https_port, tailscale, socket, "
-                                     "poll_interval_ms, command_timeout_ms, turn_off_on_stop, "
-                                     "identities)");
-        }
-    }
+    tc::require_known_keys(config, {"mode", "https_port", "tailscale", "socket", "poll_interval_ms",
+                                    "command_timeout_ms", "turn_off_on_stop", "identities"});
     TailscaleConfig out;
     const auto mode = tc::string_key(config, "mode", "serve");
     if (mode == "serve")
