@@ -178,7 +178,7 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
     services.processes = &supervisor;
     plugins::PluginRegistry registry(plugins::PluginLocator("", c.plugins_dir), services);
     std::vector<std::string> names;
-    bool bridges = false;
+    std::vector<sdk::AuthBridge*> bridges;
     bool adapters = false;
     try {
         for (const auto& p : c.plugins) registry.load(p.name, p.settings);
@@ -189,7 +189,7 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
     }
     for (auto& p : registry.plugins()) {
         if (auto* bridge = p.instance->auth_bridge()) {
-            bridges = true;
+            bridges.push_back(bridge);
             try {
                 for (auto& n : bridge->credential_names(20)) names.push_back(std::move(n));
             } catch (...) {
@@ -207,10 +207,7 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
         }
     }
     try {
-        tunnel::check_tunnel_rules(
-            c, names, bridges,
-            bridges ? "create a credential, e.g. `mcpproxy token create --name NAME`"
-                    : "load an auth bridge plugin, e.g. \"plugins\": [\"auth-agent-token\"]");
+        tunnel::check_tunnel_rules(c, names, !bridges.empty(), tunnel::tunnel_setup_hint(bridges));
         out.push_back(ok("tunnel", "tunnel mode safe: " + std::to_string(names.size()) +
                                        " credential(s), management not on the tunneled listener" +
                                        (adapters ? "" : " (no tunnel adapter plugin loaded)")));

@@ -67,16 +67,8 @@ void Server::check_rules() {
     tunnel::check_management_rules(config_);
     if (!config_.tunnel.enabled) return;
     const auto bridges = bridges_for(Role::tunnel);
-    std::string hint;
-    for (auto* b : bridges) {
-        if (hint.empty()) hint = b->setup_hint();
-    }
-    if (bridges.empty()) {
-        hint = "load an auth bridge plugin with --plugin NAME (see `mcpproxy plugins list`)";
-    } else if (hint.empty()) {
-        hint = "create a credential with your auth bridge first";
-    }
-    tunnel::check_tunnel_rules(config_, tunnel_credential_names(), !bridges.empty(), hint);
+    tunnel::check_tunnel_rules(config_, tunnel_credential_names(), !bridges.empty(),
+                               tunnel::tunnel_setup_hint(bridges));
 }
 
 void Server::start_upstreams() {

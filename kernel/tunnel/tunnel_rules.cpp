@@ -5,6 +5,16 @@
 #include "kernel/util/host_port.hpp"
 
 namespace mcpproxy::tunnel {
+
+std::string tunnel_setup_hint(const std::vector<sdk::AuthBridge*>& bridges) {
+    if (bridges.empty()) {
+        return "load an auth bridge plugin with --plugin NAME (see `mcpproxy plugins list`)";
+    }
+    for (auto* b : bridges) {
+        if (auto hint = b->setup_hint(); !hint.empty()) return hint;
+    }
+    return "create a credential with your auth bridge first";
+}
 namespace {
 
 std::string join(const std::vector<std::string>& items, std::string_view empty) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernel/config/config.hpp"
+#include "mcpproxy/sdk/auth_bridge.hpp"
 
 namespace mcpproxy::tunnel {
 
@@ -13,6 +14,10 @@ namespace mcpproxy::tunnel {
 // hint: what to do, from the bridges' own setup hints or the auth bridge plugins found.
 void check_tunnel_rules(const config::Config& config, const std::vector<std::string>& credential_names,
                         bool has_auth_bridge, const std::string& hint);
+
+// What to do when the tunneled listener would accept nobody: the first bridge's own setup hint,
+// else a generic one (the kernel names no auth scheme).
+std::string tunnel_setup_hint(const std::vector<sdk::AuthBridge*>& bridges);
 
 // Refuses a management listener that is reachable from other machines (this build has no TLS
 // for it yet) or that shares the tunneled listener's address.
