@@ -236,18 +236,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
         co_await initialize(ex, *body, identity);
         co_return;
     }
-    const std::string session_id(header(req, kSessionHeader));
-    if (session_id.empty()) {
-        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request,
-                             "Bad Request: Mcp-Session-Id header is required");
-        co_return;
-    }
-    auto session = sessions_->find(session_id);
-    if (!session || session->closed() || !same_identity(session->identity(), identity)) {
-        co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
-                             "Session not found");
-        co_return;
-    }
+    auto session = co_await session_of(ex, identity, false);
+    if (!session) co_return;
     session->touch();
     if (body->is_array()) {
         if (!protocol::allows_batches(session->protocol_version()) || body->empty()) {
@@ -480,18 +470,8 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
                              "Accept must include text/event-stream");
         co_return;
     }
-    const std::string session_id(header(req, kSessionHeader));
-    if (session_id.empty()) {
-        co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request,
-                             "Bad Request: Mcp-Session-Id header is required");
-        co_return;
-    }
-    auto session = sessions_->find(session_id);
-    if (!session || session->closed() || !same_identity(session->identity(), identity)) {
-        co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
-                             "Session not found");
-        co_return;
-    }
+    auto session = co_await session_of(ex, identity, false);
+    if (!session) co_return;
     const auto generation = session->attach_stream();
     net::StreamHeader head{http::status::ok, req.version()};
     head.set(http::field::content_type, "text/event-stream");
@@ -529,20 +509,29 @@ net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const
         co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request, problem);
         co_return;
     }
+    auto session = co_await session_of(ex, identity, true);
+    if (!session) co_return;
+    sessions_->remove(std::string(header(ex.request(), kSessionHeader)));
+    co_await ex.respond(net::empty_response(http::status::ok, ex.request()));
+}
+
+net::Awaitable<std::shared_ptr<Session>> StreamableHttpEndpoint::session_of(
+    net::HttpExchange& ex, const sdk::Identity& identity, bool accept_ended) {
     const std::string session_id(header(ex.request(), kSessionHeader));
     if (session_id.empty()) {
         co_await reply_error(ex, http::status::bad_request, nullptr, ec::invalid_request,
                              "Bad Request: Mcp-Session-Id header is required");
-        co_return;
+        co_return nullptr;
     }
     auto session = sessions_->find(session_id);
-    if (!session || !same_identity(session->identity(), identity)) {
+    const bool usable = session && (accept_ended || !session->closed()) &&
+                        same_identity(session->identity(), identity);
+    if (!usable) {
         co_await reply_error(ex, http::status::not_found, nullptr, ec::upstream_unavailable,
                              "Session not found");
-        co_return;
+        co_return nullptr;
     }
-    sessions_->remove(session_id);
-    co_await ex.respond(net::empty_response(http::status::ok, ex.request()));
+    co_return session;
 }
 
 void StreamableHttpEndpoint::record(const net::HttpExchange& ex, const sdk::Identity& identity,

@@ -50,6 +50,12 @@ private:
                                      const sdk::Identity& identity);
     net::Awaitable<void> run_batch(net::HttpExchange& ex, const Json& batch,
                                    std::shared_ptr<Session> session, const sdk::Identity& identity);
+    // The session the request names (Mcp-Session-Id), bound to identity; otherwise answers 400
+    // (no header) or 404 (unknown, another identity's, or ended unless accept_ended) and
+    // returns nullptr.
+    net::Awaitable<std::shared_ptr<Session>> session_of(net::HttpExchange& ex,
+                                                        const sdk::Identity& identity,
+                                                        bool accept_ended);
     // Takes a rate/concurrency slot for a request, or answers 429 and returns false.
     net::Awaitable<bool> admit(net::HttpExchange& ex, const Json& request,
                                const sdk::Identity& identity, policy::AdmissionSlot& slot);
