@@ -329,6 +329,9 @@ Config load_config_file(const std::string& path) {
         throw ConfigError(path, "",
                           "invalid JSON at line " + std::to_string(line) + ", column " +
                               std::to_string(column));
+    } catch (const nlohmann::json::out_of_range&) {
+        // A number beyond what a double holds (1e400): nlohmann reports it apart from syntax errors.
+        throw ConfigError(path, "", "invalid JSON: a number is too large");
     }
     return parse_config(document, path);
 }

@@ -113,6 +113,22 @@ TEST(ConfigLoader, InvalidJsonGivesLineAndColumn) {
     }
 }
 
+// Found by fuzz_config: nlohmann throws out_of_range, not parse_error, for such a number.
+TEST(ConfigLoader, ANumberTooLargeForADoubleIsAConfigErrorNotACrash) {
+    const std::string path = ::testing::TempDir() + "/huge-number.json";
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs("{\"limits\": {\"max_connections\": 1e999999}}\n", f);
+    std::fclose(f);
+    try {
+        load_config_file(path);
+        FAIL() << "expected an error";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find(path + ": invalid JSON: a number is too large"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(ConfigLoader, MissingFileSaysSo) {
     EXPECT_THROW(
         {
