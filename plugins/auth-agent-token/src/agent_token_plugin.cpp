@@ -19,7 +19,7 @@ AgentTokenPlugin::AgentTokenPlugin(sdk::Host& host)
     env.clock = [&host] { return host.now(); };
     env.busy_timeout = config_.busy_timeout;
     env.default_lifetime = config_.default_lifetime;
-    host.register_route(token_route(env));
+    host.register_route(token_route(env, [this] { refresher_.refresh_now(); }));
     for (auto& command : token_commands(std::move(env))) host.register_command(std::move(command));
 }
 

@@ -259,13 +259,17 @@ sdk::RouteResponse handle_token_request(const sdk::RouteRequest& request,
     }
 }
 
-sdk::RouteSpec token_route(CommandEnvironment env) {
+sdk::RouteSpec token_route(CommandEnvironment env, std::function<void()> after_change) {
     auto shared = std::make_shared<const CommandEnvironment>(std::move(env));
     sdk::RouteSpec spec;
     spec.surface = sdk::RouteSurface::management;
     spec.prefix = "tokens";
-    spec.handler = [shared](const sdk::RouteRequest& request) {
-        return handle_token_request(request, *shared);
+    spec.handler = [shared,
+                    after_change = std::move(after_change)](const sdk::RouteRequest& request) {
+        auto response = handle_token_request(request, *shared);
+        const bool changed = request.method() != "GET" && response.status < 300;
+        if (changed && after_change) after_change();
+        return response;
     };
     return spec;
 }

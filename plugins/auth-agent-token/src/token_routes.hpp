@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "cli_commands.hpp"
 #include "mcpproxy/sdk/route.hpp"
 
@@ -14,8 +16,10 @@ namespace mcpproxy::agent_token {
 //   once DELETE tokens/NAME             delete
 // Errors are {"error": code, "message": text} with 400, 404, 405 or 409. Each call opens tokens.db
 // itself, exactly as the CLI does, so both always act on the same store; running bridges see the
-// change through their data_version poll.
-[[nodiscard]] sdk::RouteSpec token_route(CommandEnvironment env);
+// change through their data_version poll, which after_change (called once a call that changes
+// the store has answered successfully) can run at once.
+[[nodiscard]] sdk::RouteSpec token_route(CommandEnvironment env,
+                                         std::function<void()> after_change = {});
 
 // The handler behind token_route, for tests.
 [[nodiscard]] sdk::RouteResponse handle_token_request(const sdk::RouteRequest& request,

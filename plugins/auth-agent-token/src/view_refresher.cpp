@@ -25,12 +25,15 @@ void ViewRefresher::start() {
         health_ = {true, {}, std::chrono::steady_clock::now()};
     }
     thread_ = std::thread([this] { run(); });
+    std::lock_guard lock(mutex_);
+    running_ = true;
 }
 
 void ViewRefresher::stop() noexcept {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        running_ = false;
     }
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
@@ -116,8 +119,11 @@ void ViewRefresher::run() {
     auto next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+        wake_.wait_for(lock, options_.poll_interval,
+                       [this] { return stopping_ || poll_requested_; });
         if (stopping_) break;
+        poll_requested_ = false;
+        ++polls_started_;
         lock.unlock();
         try {
             poll();
@@ -130,7 +136,20 @@ void ViewRefresher::run() {
             next_flush = std::chrono::steady_clock::now() + options_.flush_interval;
         }
         lock.lock();
+        ++polls_done_;
+        polled_.notify_all();
     }
+    polled_.notify_all();
+}
+
+void ViewRefresher::refresh_now(std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    if (!running_) return;
+    // The next poll to start is the first one sure to see what was written before this call.
+    const auto wanted = polls_started_ + 1;
+    poll_requested_ = true;
+    wake_.notify_all();
+    polled_.wait_for(lock, limit, [&] { return stopping_ || polls_done_ >= wanted; });
 }
 
 }  // namespace mcpproxy::agent_token

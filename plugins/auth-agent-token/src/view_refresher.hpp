@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,10 @@ public:
 
     [[nodiscard]] RefresherHealth health() const;
 
+    // Polls the store now instead of at the next interval and waits (at most limit) until that
+    // poll is done, so a change this process just wrote is seen by the next request.
+    void refresh_now(std::chrono::milliseconds limit = std::chrono::seconds(1));
+
 private:
     void run();
     void open_and_load();
@@ -67,7 +72,12 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
+    std::condition_variable polled_;
     bool stopping_ = false;
+    bool running_ = false;  // the poll thread runs (thread_ itself is not read under mutex_)
+    bool poll_requested_ = false;
+    std::uint64_t polls_started_ = 0;
+    std::uint64_t polls_done_ = 0;
     RefresherHealth health_;
     std::thread thread_;
 };

@@ -41,6 +41,17 @@ protected:
     static inline std::string key_;
 };
 
+// The REST call returns only once the running bridges see the change: no poll interval to wait.
+TEST_F(TokenApi, ATokenMadeThroughTheApiWorksOnTheVeryNextRequest) {
+    const auto r = call(http::verb::post, "tokens", R"({"name": "instant"})");
+    ASSERT_EQ(r.result_int(), 201) << r.body();
+    const auto secret = json(r).at("token").get<std::string>();
+    EXPECT_EQ(mcp_initialize(proxy_->main_port(), bearer(secret)).result_int(), 200U);
+    ASSERT_EQ(call(http::verb::post, "tokens/instant/revoke").result_int(), 200);
+    EXPECT_EQ(mcp_initialize(proxy_->main_port(), bearer(secret)).result_int(), 401U);
+    EXPECT_EQ(call(http::verb::delete_, "tokens/instant").result_int(), 200);
+}
+
 TEST_F(TokenApi, CreateListShowRevokeRegenerateDelete) {
     auto r = call(
         http::verb::post, "tokens",
