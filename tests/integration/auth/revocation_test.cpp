@@ -85,7 +85,11 @@ double ms(Clock::duration d) {
 }
 
 TEST(RevocationTest, RevokedTokenIsRefusedWithinOneSecondUnderLoad) {
-    AuthProxy proxy;
+    // The loop keeps calling until it is stopped after the first 401; those refusals must not
+    // reach the failed-login limit (429), which is tested on its own in rate_limit_test.
+    ProxySettings settings;
+    settings.rate_limits = {{"auth_failures_per_minute", 100000}};
+    AuthProxy proxy(settings);
     const auto secret = proxy.create_token("looping-agent");
     proxy.start();
     CallLoop loop(proxy.port(), bearer(secret));
