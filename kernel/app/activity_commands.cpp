@@ -36,7 +36,8 @@ int list_activity_command(const std::string& data_dir, const ActivityQueryOption
     const auto format = activity::parse_list_format(options.output);
     auto store = open_store(data_dir);
     if (!store) {
-        std::cout << (format == activity::ListFormat::json ? "[]\n" : "(no activity recorded yet)\n");
+        std::cout << (format == activity::ListFormat::json ? "[]\n"
+                                                           : "(no activity recorded yet)\n");
         return 0;
     }
     activity::list_activity(*store, filter_from(options), format, std::cout);

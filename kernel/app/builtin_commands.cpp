@@ -2,7 +2,6 @@
 
 #include <iomanip>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "kernel/config/config_loader.hpp"
@@ -14,8 +13,8 @@
 namespace mcpproxy::app {
 
 int print_version() {
-    std::cout << "mcpproxy " << MCPPROXY_VERSION << " (plugin ABI " << sdk::kAbiVersion
-              << ", SDK " << MCPPROXY_SDK_VERSION_STRING << ")\n";
+    std::cout << "mcpproxy " << MCPPROXY_VERSION << " (plugin ABI " << sdk::kAbiVersion << ", SDK "
+              << MCPPROXY_SDK_VERSION_STRING << ")\n";
     return 0;
 }
 
@@ -40,7 +39,8 @@ int list_plugins(const CliOverrides& cli, const std::string& output_format) {
         return 0;
     }
     std::cout << std::left << std::setw(22) << "NAME" << std::setw(16) << "KIND" << std::setw(10)
-              << "VERSION" << std::setw(5) << "ABI" << "PATH\n";
+              << "VERSION" << std::setw(5) << "ABI"
+              << "PATH\n";
     for (const auto& r : rows) {
         std::cout << std::setw(22) << r["name"].get<std::string>() << std::setw(16)
                   << r["kind"].get<std::string>() << std::setw(10)

@@ -1,9 +1,8 @@
 #include "kernel/app/cli.hpp"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "kernel/app/activity_commands.hpp"
 #include "kernel/app/argv_prescan.hpp"
@@ -76,7 +75,8 @@ int run_cli(int argc, const char* const* argv) {
     ServeOptions serve_options;
     auto* serve = app.add_subcommand("serve", "Run the proxy (the default command)");
     add_location_options(*serve, cli);
-    serve->add_option("--listen", cli.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080)");
+    serve->add_option("--listen", cli.listen,
+                      "Address to listen on, HOST:PORT (default 127.0.0.1:8080)");
     serve->add_option("--plugin", cli.plugins, "Load a plugin by name or path (repeatable)");
     serve->add_option("--log-level", cli.log_level, "trace, debug, info, warn or error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -97,7 +97,8 @@ int run_cli(int argc, const char* const* argv) {
     std::string output = "table";
     auto* plugins_cmd = app.add_subcommand("plugins", "Inspect plugins");
     plugins_cmd->require_subcommand(1);
-    auto* plugins_list = plugins_cmd->add_subcommand("list", "List the plugins found and whether they load");
+    auto* plugins_list =
+        plugins_cmd->add_subcommand("list", "List the plugins found and whether they load");
     add_location_options(*plugins_list, cli);
     plugins_list->add_option("-o,--output", output, "table or json")
         ->check(CLI::IsMember({"table", "json"}));
@@ -111,7 +112,8 @@ int run_cli(int argc, const char* const* argv) {
 
     auto* admin_key_cmd = app.add_subcommand("admin-key", "The management listener's admin key");
     admin_key_cmd->require_subcommand(1);
-    auto* admin_key_show = admin_key_cmd->add_subcommand("show", "Print the admin key (create it if missing)");
+    auto* admin_key_show =
+        admin_key_cmd->add_subcommand("show", "Print the admin key (create it if missing)");
     add_location_options(*admin_key_show, cli);
 
     ActivityQueryOptions activity_options;
@@ -125,13 +127,16 @@ int run_cli(int argc, const char* const* argv) {
         cmd->add_option("--decision", activity_options.decision, "allowed or denied");
         cmd->add_option("--method", activity_options.method, "Only this JSON-RPC method");
     };
-    auto* activity_list = activity_cmd->add_subcommand("list", "Show recent activity, newest first");
+    auto* activity_list =
+        activity_cmd->add_subcommand("list", "Show recent activity, newest first");
     add_filters(activity_list);
-    activity_list->add_option("--limit", activity_options.limit, "At most this many records (default 100)");
+    activity_list->add_option("--limit", activity_options.limit,
+                              "At most this many records (default 100)");
     activity_list->add_option("-o,--output", activity_options.output, "table or json")
         ->check(CLI::IsMember({"table", "json"}));
     std::string export_format = "jsonl";
-    auto* activity_export = activity_cmd->add_subcommand("export", "Write every matching record, oldest first");
+    auto* activity_export =
+        activity_cmd->add_subcommand("export", "Write every matching record, oldest first");
     add_filters(activity_export);
     activity_export->add_option("--format", export_format, "jsonl or csv")
         ->check(CLI::IsMember({"jsonl", "csv"}));
@@ -140,9 +145,11 @@ int run_cli(int argc, const char* const* argv) {
     std::string tunnel_output = "table";
     auto* tunnel_cmd = app.add_subcommand("tunnel", "Tunnel adapters");
     tunnel_cmd->require_subcommand(1);
-    auto* tunnel_status = tunnel_cmd->add_subcommand("status", "Provider, state, public URL, restarts, last error");
+    auto* tunnel_status =
+        tunnel_cmd->add_subcommand("status", "Provider, state, public URL, restarts, last error");
     add_location_options(*tunnel_status, cli);
-    tunnel_status->add_option("-o,--output", tunnel_output, "table or json")->check(CLI::IsMember({"table", "json"}));
+    tunnel_status->add_option("-o,--output", tunnel_output, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
 
     SetupCommands setup_commands;
     setup_commands.add(app);
@@ -158,8 +165,10 @@ int run_cli(int argc, const char* const* argv) {
             }
             // --config/--data-dir/--plugins-dir are accepted on every level of a plugin command.
             std::function<void(CLI::App*)> add_everywhere = [&](CLI::App* cmd) {
-                if (cmd->get_option_no_throw("--config") == nullptr) add_location_options(*cmd, cli);
-                for (auto* sub : cmd->get_subcommands([](CLI::App*) { return true; })) add_everywhere(sub);
+                if (cmd->get_option_no_throw("--config") == nullptr)
+                    add_location_options(*cmd, cli);
+                for (auto* sub : cmd->get_subcommands([](CLI::App*) { return true; }))
+                    add_everywhere(sub);
             };
             for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
                 if (sub->get_name() == pre.first_word) add_everywhere(sub);
@@ -196,12 +205,14 @@ int run_cli(int argc, const char* const* argv) {
             std::cout << mgmt::load_or_create_admin_key(config.data_dir, config.api_key) << "\n";
             return 0;
         }
-        if (activity_list->parsed()) return list_activity_command(effective_config(cli).data_dir, activity_options);
+        if (activity_list->parsed())
+            return list_activity_command(effective_config(cli).data_dir, activity_options);
         if (activity_export->parsed()) {
             activity_options.output = export_format;
             return export_activity_command(effective_config(cli).data_dir, activity_options);
         }
-        if (tunnel_status->parsed()) return tunnel_status_command(effective_config(cli).data_dir, tunnel_output);
+        if (tunnel_status->parsed())
+            return tunnel_status_command(effective_config(cli).data_dir, tunnel_output);
         if (auto code = setup_commands.run_selected()) return *code;
         if (auto code = plugin_cli.run_selected()) return *code;
     } catch (const std::exception& e) {

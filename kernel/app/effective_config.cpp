@@ -20,9 +20,9 @@ config::Config effective_config(const CliOverrides& cli) {
     }
     if (cli.listen) {
         if (!util::parse_host_port(*cli.listen)) {
-            throw config::ConfigError("", "--listen",
-                                      "expected HOST:PORT such as 127.0.0.1:8080, got \"" +
-                                          *cli.listen + "\"");
+            throw config::ConfigError(
+                "", "--listen",
+                "expected HOST:PORT such as 127.0.0.1:8080, got \"" + *cli.listen + "\"");
         }
         c.listen = *cli.listen;
     }

@@ -1,3 +1,5 @@
 #include "kernel/app/cli.hpp"
 
-int main(int argc, char** argv) { return mcpproxy::app::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+    return mcpproxy::app::run_cli(argc, argv);
+}

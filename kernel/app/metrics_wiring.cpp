@@ -6,10 +6,13 @@
 namespace mcpproxy::app {
 
 mcp::RecordSink make_metrics_sink(std::shared_ptr<metrics::Registry> registry) {
-    registry->describe("mcpproxy_requests_total", "counter", "MCP requests by listener, method and HTTP status");
+    registry->describe("mcpproxy_requests_total", "counter",
+                       "MCP requests by listener, method and HTTP status");
     registry->describe("mcpproxy_denials_total", "counter", "Requests denied, by reason");
-    registry->describe("mcpproxy_auth_failures_total", "counter", "Requests rejected for authentication");
-    registry->describe("mcpproxy_upstream_calls_total", "counter", "Calls forwarded to upstreams, by server and outcome");
+    registry->describe("mcpproxy_auth_failures_total", "counter",
+                       "Requests rejected for authentication");
+    registry->describe("mcpproxy_upstream_calls_total", "counter",
+                       "Calls forwarded to upstreams, by server and outcome");
     registry->describe("mcpproxy_upstream_call_duration_seconds", "histogram",
                        "Time from receiving a forwarded request to answering it, by server");
     return [registry](mcp::RequestRecord r) {

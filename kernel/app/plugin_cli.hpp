@@ -1,8 +1,7 @@
 #pragma once
 
-#include <vector>
-
 #include <CLI/CLI.hpp>
+#include <vector>
 
 #include "mcpproxy/sdk/command.hpp"
 

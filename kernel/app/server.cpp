@@ -72,7 +72,8 @@ void Server::check_rules() {
 }
 
 void Server::start_upstreams() {
-    upstreams_ = std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
+    upstreams_ =
+        std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
     sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
     upstreams_->on_lists_changed(
         [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
@@ -84,7 +85,8 @@ void Server::start_upstreams() {
 
 void Server::bind_listeners() {
     const bool tunnel_on_main = config_.tunnel.enabled && config_.tunnel.listen.empty();
-    listener_specs_.push_back({"main", config_.listen, tunnel_on_main ? Role::tunnel : Role::local});
+    listener_specs_.push_back(
+        {"main", config_.listen, tunnel_on_main ? Role::tunnel : Role::local});
     if (config_.tunnel.enabled && !tunnel_on_main) {
         listener_specs_.push_back({"tunnel", config_.tunnel.listen, Role::tunnel});
     }
@@ -93,7 +95,8 @@ void Server::bind_listeners() {
     }
     if (config_.tls.enabled) {
         try {
-            tls_source_ = std::make_shared<net::TlsContextSource>(net::make_server_tls_context(config_.tls));
+            tls_source_ =
+                std::make_shared<net::TlsContextSource>(net::make_server_tls_context(config_.tls));
         } catch (const std::exception& e) {
             throw std::runtime_error(std::string(e.what()) + " (config: $.tls)");
         }
@@ -105,15 +108,16 @@ void Server::bind_listeners() {
         context->routes = routes_for(spec);
         context->limits = config_.limits;
         context->log = log::get("http");
-        auto listener = std::make_shared<net::Listener>(io_, *util::parse_host_port(spec.address), context);
+        auto listener =
+            std::make_shared<net::Listener>(io_, *util::parse_host_port(spec.address), context);
         readiness_->expect("listener:" + spec.name);
         spec.address = listener->bind().to_string();
         listeners_.push_back(listener);
         log_->info("listening on {} (listener {}{})", spec.address, spec.name,
                    context->tls ? ", TLS" + std::string(config_.tls.client_ca.empty() ? ""
-                                                       : config_.tls.require_client_cert
-                                                           ? ", client certificate required"
-                                                           : ", client certificate optional")
+                                                        : config_.tls.require_client_cert
+                                                            ? ", client certificate required"
+                                                            : ", client certificate optional")
                                 : std::string());
     }
     if (management_) {
@@ -129,15 +133,19 @@ void Server::bind_listeners() {
 void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed) {
     if (tunnel_status_file_) tunnel_status_file_->write(tunnel_board_->entries());
     if (url_changed) {
-        log_->info("tunnel mode: public URL is now {} (its host is trusted on the tunneled listener)",
-                   status.public_url);
+        log_->info(
+            "tunnel mode: public URL is now {} (its host is trusted on the tunneled listener)",
+            status.public_url);
     }
     if (status.state == sdk::TunnelState::failed || status.state == sdk::TunnelState::degraded) {
         log_->warn("tunnel {}: {}", tunnel::to_string(status.state), status.detail);
     }
     if (config_.tunnel.require_ready) {
-        if (tunnel_board_->all_ready()) readiness_->set_ready("tunnel");
-        else readiness_->set_not_ready("tunnel", "tunnel " + std::string(tunnel::to_string(status.state)));
+        if (tunnel_board_->all_ready())
+            readiness_->set_ready("tunnel");
+        else
+            readiness_->set_not_ready("tunnel",
+                                      "tunnel " + std::string(tunnel::to_string(status.state)));
     }
 }
 
@@ -150,9 +158,10 @@ void Server::start_tunnels() {
         auto* adapter = p.instance->tunnel_adapter();
         if (adapter == nullptr) continue;
         if (tunneled.empty()) {
-            throw std::runtime_error("plugin " + p.info.name +
-                                     " is a tunnel adapter: start with --tunnel-mode (or \"tunnel\": "
-                                     "{\"enabled\": true}) so that a tunneled listener exists");
+            throw std::runtime_error(
+                "plugin " + p.info.name +
+                " is a tunnel adapter: start with --tunnel-mode (or \"tunnel\": "
+                "{\"enabled\": true}) so that a tunneled listener exists");
         }
         const auto target_address = *util::parse_host_port(tunneled);
         sdk::TunnelTarget target{target_address.host, target_address.port, "http"};
@@ -164,7 +173,8 @@ void Server::start_tunnels() {
             throw std::runtime_error("plugin " + p.info.name + ": " + e.what());
         }
         if (config_.tunnel.require_ready) readiness_->expect("tunnel", "tunnel starting");
-        if (!tunnel_status_file_) tunnel_status_file_ = std::make_unique<TunnelStatusFile>(config_.data_dir);
+        if (!tunnel_status_file_)
+            tunnel_status_file_ = std::make_unique<TunnelStatusFile>(config_.data_dir);
         auto sink = std::make_unique<tunnel::TunnelEventsSink>(
             p.info.name, provider, *tunnel_board_,
             [guard = tunnel_guard_](const std::string& host) {
@@ -174,7 +184,8 @@ void Server::start_tunnels() {
         try {
             adapter->start(target, *sink);
         } catch (const std::exception& e) {
-            throw std::runtime_error("plugin " + p.info.name + ": cannot start the tunnel: " + e.what());
+            throw std::runtime_error("plugin " + p.info.name +
+                                     ": cannot start the tunnel: " + e.what());
         }
         tunnel_sinks_.push_back(std::move(sink));
         tunnel_adapters_.push_back(adapter);
@@ -191,7 +202,8 @@ void Server::log_banner() {
     for (const auto& e : tunnel_board_->entries()) {
         if (!e.status.public_url.empty()) url = e.status.public_url;
     }
-    log_->info("{}", tunnel::tunnel_banner(tunneled, url, tunnel_credential_names(), routed_servers()));
+    log_->info("{}",
+               tunnel::tunnel_banner(tunneled, url, tunnel_credential_names(), routed_servers()));
 }
 
 void Server::write_port_file() {
@@ -233,7 +245,8 @@ void Server::broadcast_list_changes(const std::vector<std::string>& changed) {
     for (const auto& session : sessions_->all()) {
         if (!session->has_stream()) continue;
         for (const auto& what : changed) {
-            session->post(protocol::make_notification("notifications/" + what + "/list_changed", nullptr));
+            session->post(
+                protocol::make_notification("notifications/" + what + "/list_changed", nullptr));
         }
     }
 }
@@ -255,8 +268,10 @@ void Server::schedule_housekeeping() {
         if (ec) return;
         if (upstreams_->settled()) readiness_->set_ready("upstreams");
         const auto health = activity_->health();
-        if (health.ok) readiness_->clear_degraded("activity");
-        else readiness_->set_degraded("activity", "activity log cannot write: " + health.last_error);
+        if (health.ok)
+            readiness_->clear_degraded("activity");
+        else
+            readiness_->set_degraded("activity", "activity log cannot write: " + health.last_error);
         if (++housekeeping_ticks_ % 600 == 0) sessions_->sweep();
         schedule_housekeeping();
     });
@@ -264,7 +279,8 @@ void Server::schedule_housekeeping() {
 
 void Server::watch_tls_files() {
     if (!tls_source_) return;
-    tls_reloader_ = std::make_shared<net::TlsReloader>(io_, config_.tls, tls_source_, log::get("tls"));
+    tls_reloader_ =
+        std::make_shared<net::TlsReloader>(io_, config_.tls, tls_source_, log::get("tls"));
     tls_reloader_->start();
     hup_ = std::make_unique<asio::signal_set>(io_, SIGHUP);
     wait_for_sighup();

@@ -1,16 +1,17 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <spdlog/logger.h>
-
 #include "kernel/activity/activity_log.hpp"
 #include "kernel/activity/activity_store.hpp"
 #include "kernel/app/config_reload.hpp"
 #include "kernel/app/systemd_notify.hpp"
+#include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/config/config.hpp"
 #include "kernel/health/readiness.hpp"
 #include "kernel/mcp/origin_guard.hpp"
@@ -22,7 +23,6 @@
 #include "kernel/net/tls_reloader.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
 #include "kernel/process/supervisor.hpp"
-#include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/tunnel/tunnel_board.hpp"
 #include "kernel/tunnel/tunnel_events.hpp"
 #include "kernel/upstream/upstream_manager.hpp"
@@ -75,8 +75,8 @@ private:
 
     // Route tables for each listener role (server_routes.cpp).
     std::shared_ptr<net::RouteTable> routes_for(const ListenerSpec& spec);
-    std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(const ListenerSpec& spec,
-                                                                    std::shared_ptr<mcp::OriginGuard> guard);
+    std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(
+        const ListenerSpec& spec, std::shared_ptr<mcp::OriginGuard> guard);
     std::vector<sdk::AuthBridge*> bridges_for(Role role);
     void add_well_known_routes(net::RouteTable& routes, Role role);
     std::shared_ptr<mgmt::ManagementContext> management_context();

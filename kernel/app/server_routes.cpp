@@ -60,7 +60,8 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
         options.client_addresses =
             std::make_shared<tunnel::ClientAddressResolver>(config_.tunnel.trusted_proxies);
     }
-    if (!record_sink_) record_sink_ = fan_out(make_activity_sink(activity_), make_metrics_sink(metrics_));
+    if (!record_sink_)
+        record_sink_ = fan_out(make_activity_sink(activity_), make_metrics_sink(metrics_));
     return std::make_shared<mcp::StreamableHttpEndpoint>(dispatcher, sessions_, std::move(guard),
                                                          chain, options, record_sink_);
 }
@@ -71,8 +72,8 @@ void Server::add_well_known_routes(net::RouteTable& routes, Role role) {
         // The tunneled listener carries only the well-known paths of auth bridges active there.
         auto* bridge = p.instance->auth_bridge();
         if (role == Role::tunnel &&
-            (bridge == nullptr ||
-             std::find(tunnel_bridges.begin(), tunnel_bridges.end(), bridge) == tunnel_bridges.end())) {
+            (bridge == nullptr || std::find(tunnel_bridges.begin(), tunnel_bridges.end(), bridge) ==
+                                      tunnel_bridges.end())) {
             continue;
         }
         for (const auto& route : p.host->routes()) {
@@ -87,8 +88,8 @@ void Server::add_well_known_routes(net::RouteTable& routes, Role role) {
                 } catch (const std::exception&) {
                     out = {500, "application/json", R"({"error":"plugin_error"})", {}};
                 }
-                auto res = net::text_response(static_cast<net::http::status>(out.status), ex.request(),
-                                              std::move(out.body), out.content_type);
+                auto res = net::text_response(static_cast<net::http::status>(out.status),
+                                              ex.request(), std::move(out.body), out.content_type);
                 for (const auto& [k, v] : out.headers) res.set(k, v);
                 co_await ex.respond(std::move(res));
             };
@@ -142,8 +143,9 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
             for (auto& p : plugins_->plugins()) {
                 if (auto* a = p.instance->tunnel_adapter()) adapters.push_back(a);
             }
-            routes->add("/mcp", require_tunnel_origin(make_mcp_endpoint(spec, tunnel_guard_)->handler(),
-                                                      std::move(adapters)));
+            routes->add("/mcp",
+                        require_tunnel_origin(make_mcp_endpoint(spec, tunnel_guard_)->handler(),
+                                              std::move(adapters)));
             add_well_known_routes(*routes, spec.role);
             break;
         }
@@ -170,29 +172,39 @@ namespace mcpproxy::app {
 std::string Server::scrape_gauges() const {
     using metrics::escape_label;
     std::string out;
-    out += "# TYPE mcpproxy_sessions gauge\nmcpproxy_sessions " + std::to_string(sessions_->size()) + "\n";
+    out += "# TYPE mcpproxy_sessions gauge\nmcpproxy_sessions " +
+           std::to_string(sessions_->size()) + "\n";
     out += "# TYPE mcpproxy_upstream_up gauge\n";
     std::string restarts = "# TYPE mcpproxy_upstream_restarts_total counter\n";
     for (const auto& s : upstreams_->status()) {
         const auto label = "{server=\"" + escape_label(s.name) + "\"}";
-        out += "mcpproxy_upstream_up" + label + " " + (s.state == upstream::UpstreamState::ready ? "1" : "0") + "\n";
-        restarts += "mcpproxy_upstream_restarts_total" + label + " " + std::to_string(s.restarts) + "\n";
+        out += "mcpproxy_upstream_up" + label + " " +
+               (s.state == upstream::UpstreamState::ready ? "1" : "0") + "\n";
+        restarts +=
+            "mcpproxy_upstream_restarts_total" + label + " " + std::to_string(s.restarts) + "\n";
     }
     out += restarts;
     out += "# TYPE mcpproxy_tunnel_up gauge\n";
     std::string tunnel_restarts = "# TYPE mcpproxy_tunnel_restarts_total counter\n";
     for (const auto& t : tunnel_board_->entries()) {
         const auto label = "{provider=\"" + escape_label(t.provider) + "\"}";
-        out += "mcpproxy_tunnel_up" + label + " " + (t.status.state == sdk::TunnelState::ready ? "1" : "0") + "\n";
-        tunnel_restarts += "mcpproxy_tunnel_restarts_total" + label + " " + std::to_string(t.status.restarts) + "\n";
+        out += "mcpproxy_tunnel_up" + label + " " +
+               (t.status.state == sdk::TunnelState::ready ? "1" : "0") + "\n";
+        tunnel_restarts += "mcpproxy_tunnel_restarts_total" + label + " " +
+                           std::to_string(t.status.restarts) + "\n";
     }
     out += tunnel_restarts;
     const auto activity = activity_->health();
-    out += "# TYPE mcpproxy_activity_records_written_total counter\nmcpproxy_activity_records_written_total " +
-           std::to_string(activity.written) + "\n";
-    out += "# TYPE mcpproxy_activity_records_dropped_total counter\nmcpproxy_activity_records_dropped_total " +
-           std::to_string(activity.dropped) + "\n";
-    out += "# TYPE mcpproxy_ready gauge\nmcpproxy_ready " + std::string(readiness_->ready() ? "1" : "0") + "\n";
+    out +=
+        "# TYPE mcpproxy_activity_records_written_total "
+        "counter\nmcpproxy_activity_records_written_total " +
+        std::to_string(activity.written) + "\n";
+    out +=
+        "# TYPE mcpproxy_activity_records_dropped_total "
+        "counter\nmcpproxy_activity_records_dropped_total " +
+        std::to_string(activity.dropped) + "\n";
+    out += "# TYPE mcpproxy_ready gauge\nmcpproxy_ready " +
+           std::string(readiness_->ready() ? "1" : "0") + "\n";
     return out;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 #include "mcpproxy/sdk/auth_bridge.hpp"
 

@@ -3,11 +3,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mcpproxy::config {
 
@@ -35,14 +34,15 @@ struct UpstreamConfig {
 struct ListenerLimits {
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 4 * 1024 * 1024;
-    std::chrono::milliseconds header_timeout{10'000};  // whole request head must arrive in this time
+    std::chrono::milliseconds header_timeout{
+        10'000};  // whole request head must arrive in this time
     std::chrono::milliseconds body_timeout{30'000};
     std::chrono::milliseconds idle_timeout{120'000};  // keep-alive connection with no request
     std::size_t max_connections = 4096;
 };
 
 struct PluginConfig {
-    std::string name;            // a plugin name or a path to a plugin file
+    std::string name;  // a plugin name or a path to a plugin file
     nlohmann::json settings = nlohmann::json::object();
 };
 
@@ -56,7 +56,7 @@ enum class ToolNames { prefixed, bare };
 struct RateLimits {
     double requests_per_second = 0;  // 0: unlimited
     std::uint32_t burst = 0;
-    std::uint32_t max_concurrent = 0;  // 0: unlimited
+    std::uint32_t max_concurrent = 0;      // 0: unlimited
     double auth_failures_per_minute = 30;  // per client address; 0 disables
 };
 
@@ -64,21 +64,23 @@ struct RateLimits {
 // mandatory authentication.
 struct TunnelConfig {
     bool enabled = false;
-    std::string listen;                 // empty: the main listener is the tunneled one
-    std::vector<std::string> auth;      // auth bridge plugins accepted there; empty: every loaded bridge
+    std::string listen;  // empty: the main listener is the tunneled one
+    std::vector<std::string>
+        auth;  // auth bridge plugins accepted there; empty: every loaded bridge
     std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // whose forwarding headers count
-    bool require_ready = false;         // /healthz 503 until a tunnel adapter reports ready
-    std::string public_url;             // known in advance (named tunnels); adapters may report it
+    bool require_ready = false;  // /healthz 503 until a tunnel adapter reports ready
+    std::string public_url;      // known in advance (named tunnels); adapters may report it
 };
 
 // TLS on the main listener (and on a separate tunneled one). Paths are absolute once loaded. The
 // files are read again when they change (or on SIGHUP); a broken new file keeps the old one.
 struct TlsConfig {
     bool enabled = false;
-    std::string cert;       // PEM server certificate chain
-    std::string key;        // PEM private key (secret: never logged)
-    std::string client_ca;  // PEM bundle of CAs whose client certificates are accepted; empty: none asked
-    std::string crl;        // PEM CRL(s) checked against client certificates; empty: none
+    std::string cert;  // PEM server certificate chain
+    std::string key;   // PEM private key (secret: never logged)
+    std::string
+        client_ca;    // PEM bundle of CAs whose client certificates are accepted; empty: none asked
+    std::string crl;  // PEM CRL(s) checked against client certificates; empty: none
     bool require_client_cert = false;  // true: no valid client certificate, no handshake
     std::chrono::milliseconds reload_interval{2'000};  // how often the files' mtimes are checked
 };

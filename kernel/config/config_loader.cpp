@@ -142,7 +142,8 @@ void parse_limits(JsonReader r, ListenerLimits& limits) {
 void parse_rate_limits(JsonReader r, RateLimits& limits) {
     if (auto v = r.number("requests_per_second", 0, 1e6)) limits.requests_per_second = *v;
     if (auto v = r.integer("burst", 0, 1'000'000)) limits.burst = static_cast<std::uint32_t>(*v);
-    if (auto v = r.integer("max_concurrent", 0, 100'000)) limits.max_concurrent = static_cast<std::uint32_t>(*v);
+    if (auto v = r.integer("max_concurrent", 0, 100'000))
+        limits.max_concurrent = static_cast<std::uint32_t>(*v);
     if (auto v = r.number("auth_failures_per_minute", 0, 1e6)) limits.auth_failures_per_minute = *v;
     r.finish();
 }
@@ -191,8 +192,8 @@ std::string tls_file(JsonReader& r, std::string_view key, const std::string& con
 
 void parse_tls(JsonReader r, const std::string& config_file, TlsConfig& t,
                std::vector<std::string>& warnings) {
-    r.declare({"enabled", "cert", "key", "client_ca", "crl", "require_client_cert",
-               "reload_interval"});
+    r.declare(
+        {"enabled", "cert", "key", "client_ca", "crl", "require_client_cert", "reload_interval"});
     // Keys of the Go mcpproxy's "tls" block.
     r.ignore({"certs_dir", "hsts"}, warnings);
     r.finish();
@@ -204,7 +205,8 @@ void parse_tls(JsonReader r, const std::string& config_file, TlsConfig& t,
     t.crl = tls_file(r, "crl", config_file, false);
     t.require_client_cert = r.boolean("require_client_cert").value_or(!t.client_ca.empty());
     if (t.require_client_cert && t.client_ca.empty()) {
-        r.fail("require_client_cert", "needs \"client_ca\" (the CAs that issue client certificates)");
+        r.fail("require_client_cert",
+               "needs \"client_ca\" (the CAs that issue client certificates)");
     }
     if (!t.crl.empty() && t.client_ca.empty()) {
         r.fail("crl", "needs \"client_ca\" (a CRL is checked against client certificates)");
@@ -234,7 +236,9 @@ std::string expand_home(const std::string& path) {
 
 }  // namespace
 
-std::string default_data_dir() { return expand_home("~/.mcpproxy"); }
+std::string default_data_dir() {
+    return expand_home("~/.mcpproxy");
+}
 
 Config default_config() {
     Config c;
@@ -267,14 +271,20 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
         config.log_format = *v;
     }
     if (auto v = r.string("routing_mode")) {
-        if (*v == "direct") config.routing_mode = RoutingMode::direct;
-        else if (*v == "retrieve_tools") config.routing_mode = RoutingMode::retrieve_tools;
-        else r.fail("routing_mode", "expected \"retrieve_tools\" or \"direct\"");
+        if (*v == "direct")
+            config.routing_mode = RoutingMode::direct;
+        else if (*v == "retrieve_tools")
+            config.routing_mode = RoutingMode::retrieve_tools;
+        else
+            r.fail("routing_mode", "expected \"retrieve_tools\" or \"direct\"");
     }
     if (auto v = r.string("tool_names")) {
-        if (*v == "bare") config.tool_names = ToolNames::bare;
-        else if (*v == "prefixed") config.tool_names = ToolNames::prefixed;
-        else r.fail("tool_names", "expected \"prefixed\" or \"bare\"");
+        if (*v == "bare")
+            config.tool_names = ToolNames::bare;
+        else if (*v == "prefixed")
+            config.tool_names = ToolNames::prefixed;
+        else
+            r.fail("tool_names", "expected \"prefixed\" or \"bare\"");
         if (config.tool_names == ToolNames::bare && config.routing_mode != RoutingMode::direct) {
             r.fail("tool_names", "\"bare\" names apply to \"routing_mode\": \"direct\" only");
         }
@@ -292,12 +302,27 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     if (auto v = r.object("management")) parse_management(*v, config.management);
     if (const auto* v = r.raw("mcpServers")) parse_servers(*v, file, config);
     // Keys of the Go mcpproxy's mcp_config.json that have no meaning here.
-    r.ignore({"enable_tray", "tools_limit", "tool_response_limit", "enable_web_ui", "logging",
-              "docker_isolation", "environment", "read_only_mode", "disable_management",
-              "allow_server_add", "allow_server_remove", "enable_prompts", "check_server_repo",
-              "debug_search", "features", "tokenizer", "registries",
-              "enable_code_execution", "code_execution_timeout_ms",
-              "code_execution_max_tool_calls", "code_execution_pool_size"},
+    r.ignore({"enable_tray",
+              "tools_limit",
+              "tool_response_limit",
+              "enable_web_ui",
+              "logging",
+              "docker_isolation",
+              "environment",
+              "read_only_mode",
+              "disable_management",
+              "allow_server_add",
+              "allow_server_remove",
+              "enable_prompts",
+              "check_server_repo",
+              "debug_search",
+              "features",
+              "tokenizer",
+              "registries",
+              "enable_code_execution",
+              "code_execution_timeout_ms",
+              "code_execution_max_tool_calls",
+              "code_execution_pool_size"},
              config.warnings);
     r.finish();
     return config;
@@ -306,8 +331,8 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
 Config load_config_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw ConfigError(path, "", std::filesystem::exists(path) ? "cannot be read"
-                                                                   : "no such file");
+        throw ConfigError(path, "",
+                          std::filesystem::exists(path) ? "cannot be read" : "no such file");
     }
     std::stringstream buffer;
     buffer << in.rdbuf();
@@ -326,11 +351,12 @@ Config load_config_file(const std::string& path) {
                 ++column;
             }
         }
-        throw ConfigError(path, "",
-                          "invalid JSON at line " + std::to_string(line) + ", column " +
-                              std::to_string(column));
+        throw ConfigError(
+            path, "",
+            "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column));
     } catch (const nlohmann::json::out_of_range&) {
-        // A number beyond what a double holds (1e400): nlohmann reports it apart from syntax errors.
+        // A number beyond what a double holds (1e400): nlohmann reports it apart from syntax
+        // errors.
         throw ConfigError(path, "", "invalid JSON: a number is too large");
     }
     return parse_config(document, path);

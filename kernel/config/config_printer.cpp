@@ -73,7 +73,8 @@ nlohmann::json effective_config_redacted(const Config& config) {
                     {"require_client_cert", config.tls.require_client_cert},
                     {"reload_interval", std::to_string(config.tls.reload_interval.count()) + "ms"}};
     }
-    j["management"] = {{"enabled", config.management.enabled}, {"listen", config.management.listen}};
+    j["management"] = {{"enabled", config.management.enabled},
+                       {"listen", config.management.listen}};
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& p : config.plugins) {
         plugins.push_back({{"name", p.name}, {"config", p.settings}});

@@ -10,15 +10,22 @@ namespace mcpproxy::config {
 
 std::string json_type_name(const nlohmann::json& value) {
     switch (value.type()) {
-        case nlohmann::json::value_t::null: return "null";
-        case nlohmann::json::value_t::boolean: return "a boolean";
+        case nlohmann::json::value_t::null:
+            return "null";
+        case nlohmann::json::value_t::boolean:
+            return "a boolean";
         case nlohmann::json::value_t::number_integer:
         case nlohmann::json::value_t::number_unsigned:
-        case nlohmann::json::value_t::number_float: return "a number";
-        case nlohmann::json::value_t::string: return "a string";
-        case nlohmann::json::value_t::array: return "an array";
-        case nlohmann::json::value_t::object: return "an object";
-        default: return "an unsupported value";
+        case nlohmann::json::value_t::number_float:
+            return "a number";
+        case nlohmann::json::value_t::string:
+            return "a string";
+        case nlohmann::json::value_t::array:
+            return "an array";
+        case nlohmann::json::value_t::object:
+            return "an object";
+        default:
+            return "an unsupported value";
     }
 }
 
@@ -44,7 +51,9 @@ const nlohmann::json* JsonReader::find(std::string_view key) {
     return &*it;
 }
 
-const nlohmann::json* JsonReader::raw(std::string_view key) { return find(key); }
+const nlohmann::json* JsonReader::raw(std::string_view key) {
+    return find(key);
+}
 
 std::optional<std::string> JsonReader::string(std::string_view key) {
     const auto* v = find(key);

@@ -36,7 +36,8 @@ net::Handler bare_healthz_handler(std::shared_ptr<const Readiness> readiness) {
             co_return;
         }
         co_await ex.respond(net::empty_response(
-            readiness->ready() ? http::status::ok : http::status::service_unavailable, ex.request()));
+            readiness->ready() ? http::status::ok : http::status::service_unavailable,
+            ex.request()));
     };
 }
 
@@ -60,7 +61,8 @@ net::Handler readyz_handler(std::shared_ptr<const Readiness> readiness) {
             degraded.push_back({{"component", d.component}, {"detail", d.detail}});
         }
         body["degraded"] = degraded;
-        const auto status = body["ready"].get<bool>() ? http::status::ok : http::status::service_unavailable;
+        const auto status =
+            body["ready"].get<bool>() ? http::status::ok : http::status::service_unavailable;
         auto res = net::json_response(status, ex.request(), body);
         co_await ex.respond(std::move(res));
     };

@@ -1,9 +1,8 @@
 #include "kernel/log/json_formatter.hpp"
 
 #include <chrono>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace mcpproxy::log {
 

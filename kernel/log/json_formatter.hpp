@@ -1,8 +1,8 @@
 #pragma once
 
-#include <memory>
-
 #include <spdlog/formatter.h>
+
+#include <memory>
 
 namespace mcpproxy::log {
 

@@ -1,8 +1,8 @@
 #include "kernel/log/logging.hpp"
 
-#include <mutex>
-
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <mutex>
 
 #include "kernel/log/json_formatter.hpp"
 
@@ -60,11 +60,16 @@ std::shared_ptr<spdlog::logger> get(const std::string& component) {
 namespace {
 spdlog::level::level_enum to_spdlog(sdk::LogLevel level) {
     switch (level) {
-        case sdk::LogLevel::trace: return spdlog::level::trace;
-        case sdk::LogLevel::debug: return spdlog::level::debug;
-        case sdk::LogLevel::info: return spdlog::level::info;
-        case sdk::LogLevel::warn: return spdlog::level::warn;
-        case sdk::LogLevel::error: return spdlog::level::err;
+        case sdk::LogLevel::trace:
+            return spdlog::level::trace;
+        case sdk::LogLevel::debug:
+            return spdlog::level::debug;
+        case sdk::LogLevel::info:
+            return spdlog::level::info;
+        case sdk::LogLevel::warn:
+            return spdlog::level::warn;
+        case sdk::LogLevel::error:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -74,6 +79,8 @@ void SdkLogger::log(sdk::LogLevel level, std::string_view message) {
     logger_->log(to_spdlog(level), "{}", message);
 }
 
-bool SdkLogger::enabled(sdk::LogLevel level) const { return logger_->should_log(to_spdlog(level)); }
+bool SdkLogger::enabled(sdk::LogLevel level) const {
+    return logger_->should_log(to_spdlog(level));
+}
 
 }  // namespace mcpproxy::log

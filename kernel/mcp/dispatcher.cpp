@@ -33,7 +33,8 @@ tools::ToolFilter filter_for(const sdk::Identity& identity) {
 }
 
 Json tool_error_result(const std::string& message) {
-    return Json{{"content", Json::array({{{"type", "text"}, {"text", message}}})}, {"isError", true}};
+    return Json{{"content", Json::array({{{"type", "text"}, {"text", message}}})},
+                {"isError", true}};
 }
 
 Json params_of(const Json& request) {
@@ -81,10 +82,9 @@ Json Dispatcher::initialize_result(std::string_view version) const {
          routing_mode_ == config::RoutingMode::retrieve_tools
              ? "mcpproxy fronts many MCP servers. Use retrieve_tools to find a tool, then call it "
                "with call_tool_read, call_tool_write or call_tool_destructive as its entry says."
-             : bare_names_
-                   ? "mcpproxy fronts many MCP servers; tools keep their own names, and a name "
-                     "that several servers share is listed as <server>__<tool>."
-                   : "mcpproxy fronts many MCP servers; tools are named <server>__<tool>."}};
+         : bare_names_ ? "mcpproxy fronts many MCP servers; tools keep their own names, and a name "
+                         "that several servers share is listed as <server>__<tool>."
+                       : "mcpproxy fronts many MCP servers; tools are named <server>__<tool>."}};
 }
 
 asio::awaitable<Json> Dispatcher::handle(const Json& request, RequestContext& ctx) {
@@ -123,7 +123,8 @@ Json Dispatcher::list_tools(const Json& id, const RequestContext& ctx) const {
     return make_result(id, {{"tools", snap->tools->direct_tools_list(filter_for(ctx.identity))}});
 }
 
-asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params, RequestContext& ctx) {
+asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params,
+                                            RequestContext& ctx) {
     const auto name_it = params.find("name");
     if (name_it == params.end() || !name_it->is_string()) {
         co_return make_error(id, ec::invalid_params, "params.name must be a string");
@@ -146,7 +147,8 @@ asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params, 
     const auto& tool = *ref->tool;
     ctx.server = tool.server;
     ctx.tool = tool.name;
-    const auto decision = policy::decide(ctx.identity, tool.server, tools::required_permission(tool));
+    const auto decision =
+        policy::decide(ctx.identity, tool.server, tools::required_permission(tool));
     if (decision == policy::Decision::deny_server) {
         // Invisible tools are unknown tools: a caller learns nothing about servers it may not use.
         ctx.denied = true;
@@ -157,11 +159,10 @@ asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params, 
         ctx.denied = true;
         ctx.deny_reason = std::string(policy::to_string(decision));
         ctx.http_status = 403;
-        co_return make_error(
-            id, ec::forbidden,
-            "Forbidden: this credential lacks the " +
-                std::string(policy::to_string(tools::required_permission(tool))) +
-                " permission needed by " + name);
+        co_return make_error(id, ec::forbidden,
+                             "Forbidden: this credential lacks the " +
+                                 std::string(policy::to_string(tools::required_permission(tool))) +
+                                 " permission needed by " + name);
     }
     Json forwarded = params;
     forwarded["name"] = tool.name;
@@ -180,17 +181,18 @@ asio::awaitable<Json> Dispatcher::call_meta_tool(const Json& id, const std::stri
         }
         auto args = std::get<tools::RetrieveToolsArgs>(parsed);
         if (!arguments.contains("limit")) args.limit = retrieve_default_limit_;
-        co_return make_result(id, tools::retrieve_tools_result(*snap->tools, args.query, args.limit, filter));
+        co_return make_result(
+            id, tools::retrieve_tools_result(*snap->tools, args.query, args.limit, filter));
     }
     const auto variant = tools::permission_for_call_variant(name);
     // A call variant beyond the caller's own permission is refused before anything else.
     if (static_cast<int>(*variant) > static_cast<int>(ctx.identity.permission)) {
         ctx.denied = true;
         ctx.deny_reason = "permission_missing";
-        co_return make_result(id, tool_error_result(
-                                      "Forbidden: " + name + " needs the " +
-                                      std::string(policy::to_string(*variant)) +
-                                      " permission, which this credential does not have"));
+        co_return make_result(
+            id, tool_error_result("Forbidden: " + name + " needs the " +
+                                  std::string(policy::to_string(*variant)) +
+                                  " permission, which this credential does not have"));
     }
     auto resolved = tools::resolve_call_tool(*snap->tools, *variant, arguments, filter);
     if (auto* err = std::get_if<tools::ArgumentError>(&resolved)) {
@@ -249,14 +251,16 @@ std::pair<std::string, std::string> Dispatcher::resolve_prompt(
     return split_prefixed(public_name);
 }
 
-asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params, RequestContext& ctx) {
+asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params,
+                                             RequestContext& ctx) {
     if (!params.contains("name") || !params["name"].is_string()) {
         co_return make_error(id, ec::invalid_params, "params.name must be a string");
     }
     const auto [server, name] =
         resolve_prompt(*upstreams_->snapshot(), params["name"].get<std::string>());
     if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
-        co_return make_error(id, ec::invalid_params, "Unknown prompt: " + params["name"].get<std::string>());
+        co_return make_error(id, ec::invalid_params,
+                             "Unknown prompt: " + params["name"].get<std::string>());
     }
     Json forwarded = params;
     forwarded["name"] = name;
@@ -326,7 +330,8 @@ asio::awaitable<Json> Dispatcher::resource_call(const Json& id, const std::strin
     co_return co_await forward(id, server, method, params, ctx);
 }
 
-asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params, RequestContext& ctx) {
+asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params,
+                                           RequestContext& ctx) {
     const auto ref = params.value("ref", Json::object());
     const auto type = ref.value("type", std::string());
     Json forwarded = params;
@@ -339,10 +344,12 @@ asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params, R
     } else if (type == "ref/resource") {
         server = server_for_uri(*upstreams_->snapshot(), ref.value("uri", std::string()));
     } else {
-        co_return make_error(id, ec::invalid_params, "params.ref.type must be ref/prompt or ref/resource");
+        co_return make_error(id, ec::invalid_params,
+                             "params.ref.type must be ref/prompt or ref/resource");
     }
     if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
-        co_return make_result(id, {{"completion", {{"values", Json::array()}, {"hasMore", false}}}});
+        co_return make_result(id,
+                              {{"completion", {{"values", Json::array()}, {"hasMore", false}}}});
     }
     co_return co_await forward(id, server, "completion/complete", std::move(forwarded), ctx);
 }

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <memory>
-
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 
 #include "kernel/config/config.hpp"
 #include "kernel/mcp/request_context.hpp"
@@ -28,7 +27,8 @@ private:
     boost::asio::awaitable<Json> forward(const Json& id, const std::string& server,
                                          const std::string& method, Json params,
                                          RequestContext& ctx);
-    boost::asio::awaitable<Json> get_prompt(const Json& id, const Json& params, RequestContext& ctx);
+    boost::asio::awaitable<Json> get_prompt(const Json& id, const Json& params,
+                                            RequestContext& ctx);
     boost::asio::awaitable<Json> resource_call(const Json& id, const std::string& method,
                                                const Json& params, RequestContext& ctx);
     boost::asio::awaitable<Json> complete(const Json& id, const Json& params, RequestContext& ctx);

@@ -11,8 +11,8 @@ std::string host_without_port(std::string_view host) {
     if (h.starts_with('[')) {
         const auto close = h.find(']');
         h = close == std::string_view::npos ? h : h.substr(1, close - 1);
-    } else if (const auto colon = h.rfind(':'); colon != std::string_view::npos &&
-                                                 h.find(':') == colon) {
+    } else if (const auto colon = h.rfind(':');
+               colon != std::string_view::npos && h.find(':') == colon) {
         h = h.substr(0, colon);
     }
     std::string out(h);

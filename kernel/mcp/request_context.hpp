@@ -1,9 +1,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "kernel/mcp/session.hpp"
 #include "kernel/upstream/call_context.hpp"

@@ -42,7 +42,8 @@ asio::awaitable<Json> ResponseStream::on_server_request(Json request) {
     const std::string method = protocol::method_of(request);
     const std::string capability = capability_for(method);
     if (capability.empty()) {
-        co_return error_answer(protocol::error_code::method_not_found, "Method not found: " + method);
+        co_return error_answer(protocol::error_code::method_not_found,
+                               "Method not found: " + method);
     }
     if (!session_ || !can_stream_ || !session_->client_supports(capability)) {
         co_return error_answer(protocol::error_code::method_not_found,
@@ -76,7 +77,9 @@ void ResponseStream::finish(Json response) {
 
 asio::awaitable<ResponseStream::Item> ResponseStream::next() {
     auto [error, item] = co_await items_.async_receive(kTuple);
-    if (error) co_return Item{true, protocol::make_error(nullptr, protocol::error_code::internal_error, "stream closed")};
+    if (error)
+        co_return Item{true, protocol::make_error(nullptr, protocol::error_code::internal_error,
+                                                  "stream closed")};
     co_return item;
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <chrono>
-#include <memory>
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <chrono>
+#include <memory>
 
 #include "kernel/mcp/session.hpp"
 #include "kernel/upstream/call_context.hpp"
@@ -34,7 +33,8 @@ public:
     [[nodiscard]] bool can_stream() const { return can_stream_; }
 
 private:
-    using Channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Item)>;
+    using Channel =
+        boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Item)>;
     std::shared_ptr<Session> session_;
     bool can_stream_;
     std::chrono::milliseconds answer_timeout_;

@@ -3,7 +3,9 @@
 namespace mcpproxy::mcp {
 namespace {
 constexpr std::size_t kOutboxCapacity = 256;
-std::string key_of(const Json& id) { return id.dump(); }
+std::string key_of(const Json& id) {
+    return id.dump();
+}
 }  // namespace
 
 Session::Session(std::string id, sdk::Identity identity, std::string protocol_version,
@@ -16,7 +18,8 @@ Session::Session(std::string id, sdk::Identity identity, std::string protocol_ve
       outbox_(std::move(executor), kOutboxCapacity) {}
 
 bool Session::client_supports(std::string_view capability) const {
-    return client_capabilities_.is_object() && client_capabilities_.contains(std::string(capability));
+    return client_capabilities_.is_object() &&
+           client_capabilities_.contains(std::string(capability));
 }
 
 void Session::touch() {

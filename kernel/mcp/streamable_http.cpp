@@ -75,8 +75,8 @@ std::string version_problem(std::string_view version) {
     return {};
 }
 
-net::Awaitable<void> reply_error(net::HttpExchange& ex, http::status status, const Json& id, int code,
-                                 std::string_view message) {
+net::Awaitable<void> reply_error(net::HttpExchange& ex, http::status status, const Json& id,
+                                 int code, std::string_view message) {
     co_await ex.respond(net::json_response(status, ex.request(), make_error(id, code, message)));
 }
 
@@ -91,9 +91,12 @@ bool stateless_headers_match(const net::Request& req, const Json& message) {
     if (header(req, "Mcp-Method") != method) return false;
     const Json params = message.value("params", Json::object());
     std::string name;
-    if (method == "tools/call" || method == "prompts/get") name = params.value("name", std::string());
-    else if (method == "resources/read") name = params.value("uri", std::string());
-    else return true;
+    if (method == "tools/call" || method == "prompts/get")
+        name = params.value("name", std::string());
+    else if (method == "resources/read")
+        name = params.value("uri", std::string());
+    else
+        return true;
     return header(req, "Mcp-Name") == name;
 }
 
@@ -138,8 +141,9 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
     const auto peer = client_address(ex);
     if (options_.auth_failures && !options_.auth_failures->would_admit(peer)) {
         // Too many failed logins from this address: refuse before looking at any credential.
-        auto res = net::json_response(http::status::too_many_requests, req,
-                                      Json{{"error", "too_many_requests"}, {"request_id", ex.request_id()}});
+        auto res = net::json_response(
+            http::status::too_many_requests, req,
+            Json{{"error", "too_many_requests"}, {"request_id", ex.request_id()}});
         res.set(http::field::retry_after, "60");
         co_await ex.respond(std::move(res));
         co_return;
@@ -152,7 +156,8 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         if (options_.auth_failures && !forbidden) options_.auth_failures->take(peer);
         const auto status = forbidden ? http::status::forbidden : http::status::unauthorized;
         const std::string code = forbidden ? "forbidden" : "unauthorized";
-        auto res = net::json_response(status, req, Json{{"error", code}, {"request_id", ex.request_id()}});
+        auto res =
+            net::json_response(status, req, Json{{"error", code}, {"request_id", ex.request_id()}});
         if (!decision.challenge.empty()) res.set(http::field::www_authenticate, decision.challenge);
         const auto started = std::chrono::steady_clock::now();
         co_await ex.respond(std::move(res));
@@ -168,11 +173,14 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         co_await post(ex, decision.identity);
         co_return;
     }
-    if (verb == http::verb::get) co_await get(ex, decision.identity);
-    else co_await remove(ex, decision.identity);
+    if (verb == http::verb::get)
+        co_await get(ex, decision.identity);
+    else
+        co_await remove(ex, decision.identity);
 }
 
-net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const sdk::Identity& identity) {
+net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex,
+                                                  const sdk::Identity& identity) {
     const auto& req = ex.request();
     const auto content_type = header(req, "Content-Type");
     if (!contains_ci(content_type, "application/json")) {
@@ -220,8 +228,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
         if (protocol::method_of(*body) == "initialize") {
             co_await ex.respond(net::json_response(
                 http::status::ok, req,
-                protocol::make_result((*body)["id"],
-                                      dispatcher_->initialize_result(protocol::kStatelessVersion))));
+                protocol::make_result(
+                    (*body)["id"], dispatcher_->initialize_result(protocol::kStatelessVersion))));
             co_return;
         }
         policy::AdmissionSlot slot;
@@ -229,9 +237,8 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex, const s
             co_await run_request(ex, *body, nullptr, identity);
         co_return;
     }
-    const bool is_initialize =
-        body->is_object() && protocol::method_of(*body) == "initialize" &&
-        protocol::classify(*body) == protocol::MessageKind::request;
+    const bool is_initialize = body->is_object() && protocol::method_of(*body) == "initialize" &&
+                               protocol::classify(*body) == protocol::MessageKind::request;
     if (is_initialize) {
         co_await initialize(ex, *body, identity);
         co_return;
@@ -319,8 +326,9 @@ net::Awaitable<void> StreamableHttpEndpoint::initialize(net::HttpExchange& ex, c
         co_return;
     }
     const std::string version(protocol::negotiate_version(requested));
-    auto session = sessions_->create(identity, version, params.value("capabilities", Json::object()),
-                                     co_await asio::this_coro::executor);
+    auto session =
+        sessions_->create(identity, version, params.value("capabilities", Json::object()),
+                          co_await asio::this_coro::executor);
     auto res = net::json_response(
         http::status::ok, ex.request(),
         protocol::make_result(request["id"], dispatcher_->initialize_result(version)));
@@ -337,7 +345,8 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
     auto executor = co_await asio::this_coro::executor;
     auto stream = std::make_shared<ResponseStream>(executor, session, accepts_sse(ex.request()),
                                                    options_.answer_timeout);
-    // A client that accepts only an event stream gets its reply as one even when nothing precedes it.
+    // A client that accepts only an event stream gets its reply as one even when nothing precedes
+    // it.
     const bool sse_only = accepts_sse(ex.request()) && !accepts_json(ex.request());
     auto ctx = std::make_shared<RequestContext>();
     ctx->session = session;
@@ -366,8 +375,10 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
             final_response = std::move(item.message);
             if (ctx->cancel->cancelled()) {
                 // MCP: a cancelled request gets no response; the client has already forgotten it.
-                if (streaming) co_await ex.end_stream();
-                else co_await ex.respond(net::empty_response(http::status::accepted, ex.request()));
+                if (streaming)
+                    co_await ex.end_stream();
+                else
+                    co_await ex.respond(net::empty_response(http::status::accepted, ex.request()));
                 break;
             }
             // An error status (e.g. 403) goes out as JSON whatever the client accepts.
@@ -454,7 +465,8 @@ void StreamableHttpEndpoint::handle_client_notification(const Json& message,
     // notifications/initialized and notifications/roots/list_changed need no action here.
 }
 
-net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sdk::Identity& identity) {
+net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex,
+                                                 const sdk::Identity& identity) {
     const auto& req = ex.request();
     const std::string version(header(req, kVersionHeader));
     if (version == protocol::kStatelessVersion) {
@@ -499,7 +511,8 @@ net::Awaitable<void> StreamableHttpEndpoint::get(net::HttpExchange& ex, const sd
     co_await ex.end_stream();
 }
 
-net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex, const sdk::Identity& identity) {
+net::Awaitable<void> StreamableHttpEndpoint::remove(net::HttpExchange& ex,
+                                                    const sdk::Identity& identity) {
     const std::string version(header(ex.request(), kVersionHeader));
     if (version == protocol::kStatelessVersion) {
         co_await reply_post_only(ex);

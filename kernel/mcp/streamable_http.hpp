@@ -1,8 +1,8 @@
 #pragma once
 
-#include <memory>
-
 #include <spdlog/logger.h>
+
+#include <memory>
 
 #include "kernel/auth/auth_chain.hpp"
 #include "kernel/mcp/dispatcher.hpp"
@@ -16,8 +16,8 @@
 namespace mcpproxy::mcp {
 
 struct FrontEndOptions {
-    std::chrono::milliseconds answer_timeout{60'000};  // for requests relayed to the client
-    std::chrono::seconds keepalive{15};                // SSE comment on idle GET streams
+    std::chrono::milliseconds answer_timeout{60'000};      // for requests relayed to the client
+    std::chrono::seconds keepalive{15};                    // SSE comment on idle GET streams
     std::shared_ptr<policy::RateLimiter> identity_limits;  // per identity name; may be null
     std::shared_ptr<policy::RateLimiter> auth_failures;    // per client address; may be null
     // Believes forwarding headers from the tunnel daemon only; null: the TCP peer is the client.

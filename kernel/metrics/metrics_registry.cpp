@@ -9,10 +9,14 @@ std::string escape_label(const std::string& value) {
     std::string out;
     out.reserve(value.size());
     for (const char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out.push_back(c);
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out.push_back(c);
     }
     return out;
 }
@@ -116,7 +120,8 @@ std::string Registry::render() const {
         cumulative += h->counts[kBuckets.size()].load(std::memory_order_relaxed);
         out << name << "_bucket" << with_label(inner, "le=\"+Inf\"") << " " << cumulative << "\n";
         const std::string labels = inner.empty() ? "" : "{" + inner + "}";
-        out << name << "_sum" << labels << " " << static_cast<double>(h->sum_micros.load()) / 1e6 << "\n";
+        out << name << "_sum" << labels << " " << static_cast<double>(h->sum_micros.load()) / 1e6
+            << "\n";
         out << name << "_count" << labels << " " << cumulative << "\n";
     }
     return out.str();

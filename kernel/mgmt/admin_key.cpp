@@ -40,8 +40,8 @@ std::string load_or_create_admin_key(const std::string& data_dir, const std::str
         const auto perms = std::filesystem::status(path).permissions();
         using std::filesystem::perms;
         if ((perms & (perms::group_all | perms::others_all)) != perms::none) {
-            throw std::runtime_error(path.string() +
-                                     " is readable by other users; run: chmod 600 " + path.string());
+            throw std::runtime_error(
+                path.string() + " is readable by other users; run: chmod 600 " + path.string());
         }
         auto key = read_admin_key(data_dir);
         if (!key.empty()) return key;

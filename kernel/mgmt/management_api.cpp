@@ -74,9 +74,11 @@ Json status_json(const ManagementContext& c) {
                            {"health", detail}});
     }
     Json not_ready = Json::array();
-    for (const auto& p : c.readiness->pending()) not_ready.push_back({{"component", p.component}, {"detail", p.detail}});
+    for (const auto& p : c.readiness->pending())
+        not_ready.push_back({{"component", p.component}, {"detail", p.detail}});
     Json degraded = Json::array();
-    for (const auto& d : c.readiness->degraded()) degraded.push_back({{"component", d.component}, {"detail", d.detail}});
+    for (const auto& d : c.readiness->degraded())
+        degraded.push_back({{"component", d.component}, {"detail", d.detail}});
     return Json{{"version", c.version},
                 {"uptime_seconds", std::chrono::duration_cast<std::chrono::seconds>(
                                        std::chrono::steady_clock::now() - c.started)
@@ -119,7 +121,8 @@ Json tools_json(const ManagementContext& c, const ExchangeRouteRequest& req) {
     const auto q = req.query_param("q");
     if (q && !q->empty()) {
         std::size_t limit = 20;
-        if (auto l = req.query_param("limit")) limit = std::clamp<std::size_t>(std::stoul(std::string(*l)), 1, 200);
+        if (auto l = req.query_param("limit"))
+            limit = std::clamp<std::size_t>(std::stoul(std::string(*l)), 1, 200);
         for (const auto& hit : snap->tools->search(*q, limit)) {
             Json t = tool_json(snap->tools->tools()[hit.tool_index]);
             t["score"] = hit.score;
@@ -138,7 +141,8 @@ Json activity_json(const ManagementContext& c, const ExchangeRouteRequest& req) 
     if (auto v = req.query_param("method")) f.method = std::string(*v);
     if (auto v = req.query_param("decision")) f.decision = activity::parse_decision(*v);
     if (auto v = req.query_param("since")) f.since = activity::parse_since(*v);
-    if (auto v = req.query_param("limit")) f.limit = std::clamp<std::size_t>(std::stoul(std::string(*v)), 1, 1000);
+    if (auto v = req.query_param("limit"))
+        f.limit = std::clamp<std::size_t>(std::stoul(std::string(*v)), 1, 1000);
     Json out = Json::array();
     for (const auto& r : c.activity->query(f)) out.push_back(activity::to_json(r));
     return out;
@@ -152,11 +156,16 @@ net::Response server_action(const net::HttpExchange& ex, const ManagementContext
     const std::string name(rest.substr(0, slash));
     const auto action = rest.substr(slash + 1);
     bool found = false;
-    if (action == "restart") found = c.upstreams->restart(name);
-    else if (action == "approve") found = c.upstreams->approve(name);
-    else if (action == "enable") found = c.upstreams->set_enabled(name, true);
-    else if (action == "disable") found = c.upstreams->set_enabled(name, false);
-    else return error(ex, http::status::not_found, "not_found");
+    if (action == "restart")
+        found = c.upstreams->restart(name);
+    else if (action == "approve")
+        found = c.upstreams->approve(name);
+    else if (action == "enable")
+        found = c.upstreams->set_enabled(name, true);
+    else if (action == "disable")
+        found = c.upstreams->set_enabled(name, false);
+    else
+        return error(ex, http::status::not_found, "not_found");
     if (!found) return error(ex, http::status::not_found, "unknown_server");
     return json(ex, http::status::ok, Json{{"server", name}, {"action", action}, {"ok", true}});
 }
@@ -188,13 +197,17 @@ net::Response route(const net::HttpExchange& ex, const ManagementContext& c) {
     const auto verb = ex.request().method();
     const ExchangeRouteRequest req(ex);
     try {
-        if (rest == "status" && verb == http::verb::get) return json(ex, http::status::ok, status_json(c));
-        if (rest == "servers" && verb == http::verb::get) return json(ex, http::status::ok, servers_json(c));
+        if (rest == "status" && verb == http::verb::get)
+            return json(ex, http::status::ok, status_json(c));
+        if (rest == "servers" && verb == http::verb::get)
+            return json(ex, http::status::ok, servers_json(c));
         if (rest.starts_with("servers/") && verb == http::verb::post) {
             return server_action(ex, c, rest.substr(8));
         }
-        if (rest == "tools" && verb == http::verb::get) return json(ex, http::status::ok, tools_json(c, req));
-        if (rest == "activity" && verb == http::verb::get) return json(ex, http::status::ok, activity_json(c, req));
+        if (rest == "tools" && verb == http::verb::get)
+            return json(ex, http::status::ok, tools_json(c, req));
+        if (rest == "activity" && verb == http::verb::get)
+            return json(ex, http::status::ok, activity_json(c, req));
     } catch (const std::invalid_argument& e) {
         return error(ex, http::status::bad_request, "bad_request", e.what());
     } catch (const std::out_of_range& e) {
@@ -208,8 +221,10 @@ bool origin_is_local(std::string_view origin) {
     const auto scheme_end = origin.find("://");
     if (scheme_end == std::string_view::npos) return false;
     auto host = origin.substr(scheme_end + 3);
-    if (host.starts_with('[')) host = host.substr(1, host.find(']') - 1);
-    else host = host.substr(0, host.find(':'));
+    if (host.starts_with('['))
+        host = host.substr(1, host.find(']') - 1);
+    else
+        host = host.substr(0, host.find(':'));
     return util::is_loopback_host(host);
 }
 

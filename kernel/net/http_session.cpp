@@ -15,8 +15,12 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // The TCP layer under a plain or a TLS stream: deadlines and closing act there.
-beast::tcp_stream& tcp_of(beast::tcp_stream& stream) { return stream; }
-beast::tcp_stream& tcp_of(TlsStream& stream) { return stream.next_layer(); }
+beast::tcp_stream& tcp_of(beast::tcp_stream& stream) {
+    return stream;
+}
+beast::tcp_stream& tcp_of(TlsStream& stream) {
+    return stream.next_layer();
+}
 
 // Not final: under clang 14 Asio's is_executor probe derives from it (the fuzz preset builds this).
 template <class Stream>
@@ -195,7 +199,8 @@ void close_stream(beast::tcp_stream& stream) {
 // tls: the context the stream was made with, held for the connection's life (a reload may drop
 // the listener's reference meanwhile); null for plain connections.
 template <class Stream>
-Awaitable<void> serve_connection(std::shared_ptr<Stream> stream, std::shared_ptr<ListenerContext> context,
+Awaitable<void> serve_connection(std::shared_ptr<Stream> stream,
+                                 std::shared_ptr<ListenerContext> context,
                                  std::shared_ptr<asio::ssl::context> tls) {
     ConnectionInfo connection;
     connection.listener_name = context->name;

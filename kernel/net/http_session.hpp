@@ -1,11 +1,11 @@
 #pragma once
 
-#include <memory>
-#include <string>
+#include <spdlog/logger.h>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <spdlog/logger.h>
+#include <memory>
+#include <string>
 
 #include "kernel/config/config.hpp"
 #include "kernel/net/connection_registry.hpp"

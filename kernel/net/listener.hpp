@@ -12,7 +12,8 @@ namespace mcpproxy::net {
 // limit, a connection is answered 503 and closed.
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(asio::io_context& io, util::HostPort address, std::shared_ptr<ListenerContext> context);
+    Listener(asio::io_context& io, util::HostPort address,
+             std::shared_ptr<ListenerContext> context);
 
     // Binds and listens; throws std::runtime_error naming the address (e.g. "address in use").
     // Returns the bound address (the real port when 0 was asked for).

@@ -6,8 +6,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <functional>
@@ -151,8 +151,9 @@ sdk::HttpClientResponse send_tls(asio::io_context& io, asio::ip::tcp::resolver& 
                 asio::async_connect(stream.lowest_layer(), results,
                                     [&stream, done](beast::error_code cec, const auto&) {
                                         if (cec) return done(cec);
-                                        stream.async_handshake(asio::ssl::stream_base::client,
-                                                               [done](beast::error_code hec) { done(hec); });
+                                        stream.async_handshake(
+                                            asio::ssl::stream_base::client,
+                                            [done](beast::error_code hec) { done(hec); });
                                     });
             });
     });

@@ -7,7 +7,9 @@
 namespace mcpproxy::plugins {
 namespace {
 
-std::string or_empty(const char* s) { return s != nullptr ? s : ""; }
+std::string or_empty(const char* s) {
+    return s != nullptr ? s : "";
+}
 
 }  // namespace
 
@@ -26,8 +28,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
     }
     for (const char* symbol : {sdk::kDescriptorSymbol, sdk::kCreateSymbol}) {
         if (!lib->library_.has(symbol)) {
-            throw PluginError(file, std::string("is not an mcpproxy plugin (missing symbol ") +
-                                        symbol + ")");
+            throw PluginError(
+                file, std::string("is not an mcpproxy plugin (missing symbol ") + symbol + ")");
         }
     }
     const auto& describe = lib->library_.get_alias<sdk::DescriptorFunction>(sdk::kDescriptorSymbol);
@@ -37,7 +39,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::open(const std::filesystem::path& 
     if (d->abi_version != sdk::kAbiVersion) {
         throw PluginError(file, "was built for plugin ABI " + std::to_string(d->abi_version) +
                                     ", this mcpproxy supports ABI " +
-                                    std::to_string(sdk::kAbiVersion) + "; rebuild it against this SDK");
+                                    std::to_string(sdk::kAbiVersion) +
+                                    "; rebuild it against this SDK");
     }
     lib->info_.name = or_empty(d->name);
     lib->info_.kind = or_empty(d->kind);
@@ -65,7 +68,8 @@ std::shared_ptr<sdk::Plugin> PluginLibrary::create(sdk::Host& host) {
     std::string error;
     sdk::Plugin* raw = factory(host, error);
     if (raw == nullptr) {
-        throw PluginError(info_.name, "failed to start: " + (error.empty() ? "no reason given" : error));
+        throw PluginError(info_.name,
+                          "failed to start: " + (error.empty() ? "no reason given" : error));
     }
     // The deleter holds a reference to the library: the object's code stays mapped until the
     // object is destroyed, whatever happens to this PluginLibrary.

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/dll/shared_library.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <boost/dll/shared_library.hpp>
 
 #include "mcpproxy/sdk/plugin.hpp"
 

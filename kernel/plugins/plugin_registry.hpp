@@ -1,12 +1,12 @@
 #pragma once
 
-#include <memory>
-#include <string>
-#include <deque>
-#include <vector>
-
-#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
+
+#include <deque>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "kernel/plugins/plugin_host.hpp"
 #include "kernel/plugins/plugin_loader.hpp"

@@ -27,18 +27,24 @@ sdk::Identity anonymous_local_identity() {
 
 std::string_view to_string(Decision decision) {
     switch (decision) {
-        case Decision::allow: return "allowed";
-        case Decision::deny_server: return "server_not_allowed";
-        case Decision::deny_permission: return "permission_missing";
+        case Decision::allow:
+            return "allowed";
+        case Decision::deny_server:
+            return "server_not_allowed";
+        case Decision::deny_permission:
+            return "permission_missing";
     }
     return "denied";
 }
 
 std::string_view to_string(sdk::Permission permission) {
     switch (permission) {
-        case sdk::Permission::read: return "read";
-        case sdk::Permission::write: return "write";
-        case sdk::Permission::destructive: return "destructive";
+        case sdk::Permission::read:
+            return "read";
+        case sdk::Permission::write:
+            return "write";
+        case sdk::Permission::destructive:
+            return "destructive";
     }
     return "read";
 }

@@ -12,7 +12,8 @@ enum class Decision { allow, deny_server, deny_permission };
 // every tool in a listing and again at call time.
 Decision decide(const sdk::Identity& identity, std::string_view server, sdk::Permission required);
 
-inline bool allows(const sdk::Identity& identity, std::string_view server, sdk::Permission required) {
+inline bool allows(const sdk::Identity& identity, std::string_view server,
+                   sdk::Permission required) {
     return decide(identity, server, required) == Decision::allow;
 }
 

@@ -34,8 +34,10 @@ RateLimiter::Bucket& RateLimiter::bucket(const std::string& key, const sdk::Limi
     auto& b = it->second;
     if (overrides != nullptr) {
         if (overrides->requests_per_second) b.rate = *overrides->requests_per_second;
-        if (overrides->burst) b.capacity = *overrides->burst;
-        else if (overrides->requests_per_second) b.capacity = std::max(1.0, std::ceil(b.rate));
+        if (overrides->burst)
+            b.capacity = *overrides->burst;
+        else if (overrides->requests_per_second)
+            b.capacity = std::max(1.0, std::ceil(b.rate));
         if (overrides->max_concurrent) b.max_concurrent = *overrides->max_concurrent;
         // A new key starts with its own full burst, not the default one; a known key keeps what
         // it has left (within a capacity that may have changed).
@@ -48,8 +50,10 @@ void RateLimiter::evict_idle(Clock::time_point now) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
         refill(it->second, now);
         const bool full = it->second.rate <= 0 || it->second.tokens >= it->second.capacity;
-        if (it->second.in_flight == 0 && full) it = buckets_.erase(it);
-        else ++it;
+        if (it->second.in_flight == 0 && full)
+            it = buckets_.erase(it);
+        else
+            ++it;
     }
 }
 

@@ -14,8 +14,8 @@
 namespace mcpproxy::policy {
 
 struct LimitSettings {
-    double requests_per_second = 0;  // 0: no rate limit
-    std::uint32_t burst = 0;         // 0: same as one second's worth
+    double requests_per_second = 0;    // 0: no rate limit
+    std::uint32_t burst = 0;           // 0: same as one second's worth
     std::uint32_t max_concurrent = 0;  // 0: unlimited
 };
 
@@ -34,7 +34,8 @@ public:
     };
 
     // Takes one token and one concurrency slot for key; release() gives the slot back.
-    Admission admit(const std::string& key, const sdk::Limits& overrides, Clock::time_point now = Clock::now());
+    Admission admit(const std::string& key, const sdk::Limits& overrides,
+                    Clock::time_point now = Clock::now());
     void release(const std::string& key);
     // Takes one token without a concurrency slot (used to count failures).
     Admission take(const std::string& key, Clock::time_point now = Clock::now());
@@ -64,7 +65,8 @@ private:
 class AdmissionSlot {
 public:
     AdmissionSlot() = default;
-    AdmissionSlot(RateLimiter* limiter, std::string key) : limiter_(limiter), key_(std::move(key)) {}
+    AdmissionSlot(RateLimiter* limiter, std::string key)
+        : limiter_(limiter), key_(std::move(key)) {}
     ~AdmissionSlot() {
         if (limiter_ != nullptr) limiter_->release(key_);
     }

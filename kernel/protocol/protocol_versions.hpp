@@ -6,8 +6,8 @@
 namespace mcpproxy::protocol {
 
 // MCP revisions this proxy speaks, oldest first.
-inline constexpr std::array<std::string_view, 4> kSupportedVersions{
-    "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"};
+inline constexpr std::array<std::string_view, 4> kSupportedVersions{"2025-03-26", "2025-06-18",
+                                                                    "2025-11-25", "2026-07-28"};
 inline constexpr std::string_view kLatestSessionVersion = "2025-11-25";
 // The stateless revision: POST only, no initialize handshake, Mcp-Method/Mcp-Name headers.
 inline constexpr std::string_view kStatelessVersion = "2026-07-28";

@@ -37,7 +37,8 @@ void SseParser::line(std::string_view l) {
     if (l.front() == ':') return;
     const auto colon = l.find(':');
     std::string_view field = l.substr(0, colon);
-    std::string_view value = colon == std::string_view::npos ? std::string_view{} : l.substr(colon + 1);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view{} : l.substr(colon + 1);
     if (value.starts_with(' ')) value.remove_prefix(1);
     if (field == "data") {
         if (has_data_) current_.data.push_back('\n');

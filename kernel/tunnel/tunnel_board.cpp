@@ -4,11 +4,16 @@ namespace mcpproxy::tunnel {
 
 std::string_view to_string(sdk::TunnelState state) {
     switch (state) {
-        case sdk::TunnelState::stopped: return "stopped";
-        case sdk::TunnelState::starting: return "starting";
-        case sdk::TunnelState::ready: return "ready";
-        case sdk::TunnelState::degraded: return "degraded";
-        case sdk::TunnelState::failed: return "failed";
+        case sdk::TunnelState::stopped:
+            return "stopped";
+        case sdk::TunnelState::starting:
+            return "starting";
+        case sdk::TunnelState::ready:
+            return "ready";
+        case sdk::TunnelState::degraded:
+            return "degraded";
+        case sdk::TunnelState::failed:
+            return "failed";
     }
     return "unknown";
 }

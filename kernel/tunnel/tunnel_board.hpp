@@ -21,7 +21,8 @@ std::string_view to_string(sdk::TunnelState state);
 // banner and `mcpproxy tunnel status`. Thread-safe.
 class TunnelBoard {
 public:
-    void update(const std::string& plugin, const std::string& provider, const sdk::TunnelStatus& status);
+    void update(const std::string& plugin, const std::string& provider,
+                const sdk::TunnelStatus& status);
     [[nodiscard]] std::vector<TunnelEntry> entries() const;
     [[nodiscard]] bool all_ready() const;  // true when there are no adapters
 

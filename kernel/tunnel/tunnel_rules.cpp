@@ -36,8 +36,9 @@ std::string tunneled_listen_address(const config::Config& config) {
     return config.tunnel.listen.empty() ? config.listen : config.tunnel.listen;
 }
 
-void check_tunnel_rules(const config::Config& config, const std::vector<std::string>& credential_names,
-                        bool has_auth_bridge, const std::string& hint) {
+void check_tunnel_rules(const config::Config& config,
+                        const std::vector<std::string>& credential_names, bool has_auth_bridge,
+                        const std::string& hint) {
     if (!config.tunnel.enabled) return;
     const auto listen = tunneled_listen_address(config);
     if (!has_auth_bridge) {
@@ -47,16 +48,18 @@ void check_tunnel_rules(const config::Config& config, const std::vector<std::str
     }
     if (credential_names.empty()) {
         throw std::runtime_error(
-            "tunnel mode refuses to start: no credential exists that the tunneled listener " + listen +
-            " would accept; " + hint);
+            "tunnel mode refuses to start: no credential exists that the tunneled listener " +
+            listen + " would accept; " + hint);
     }
     if (config.management.enabled) {
         const auto m = util::parse_host_port(config.management.listen);
         const auto t = util::parse_host_port(listen);
         if (m && t && same_port_and_overlapping_host(*m, *t)) {
             throw std::runtime_error(
-                "tunnel mode refuses to start: the management API and web UI would be served on the "
-                "tunneled listener " + listen + "; give management.listen its own loopback address");
+                "tunnel mode refuses to start: the management API and web UI would be served on "
+                "the "
+                "tunneled listener " +
+                listen + "; give management.listen its own loopback address");
         }
     }
 }
@@ -76,8 +79,9 @@ std::string tunnel_banner(const std::string& listener, const std::string& public
                           const std::vector<std::string>& credential_names,
                           const std::vector<std::string>& servers) {
     return "tunnel mode: listener " + listener + " serves /mcp and /healthz only; public URL " +
-           (public_url.empty() ? "not reported yet" : public_url) + "; credentials allowed: " +
-           join(credential_names, "none") + "; upstream servers: " + join(servers, "none");
+           (public_url.empty() ? "not reported yet" : public_url) +
+           "; credentials allowed: " + join(credential_names, "none") +
+           "; upstream servers: " + join(servers, "none");
 }
 
 }  // namespace mcpproxy::tunnel

@@ -12,8 +12,9 @@ namespace mcpproxy::tunnel {
 // one line that says what to do. credential_names: what the tunneled listener's auth bridges
 // would accept (empty: nobody).
 // hint: what to do, from the bridges' own setup hints or the auth bridge plugins found.
-void check_tunnel_rules(const config::Config& config, const std::vector<std::string>& credential_names,
-                        bool has_auth_bridge, const std::string& hint);
+void check_tunnel_rules(const config::Config& config,
+                        const std::vector<std::string>& credential_names, bool has_auth_bridge,
+                        const std::string& hint);
 
 // What to do when the tunneled listener would accept nobody: the first bridge's own setup hint,
 // else a generic one (the kernel names no auth scheme).

@@ -1,13 +1,12 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
-
-#include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace mcpproxy::upstream {
 

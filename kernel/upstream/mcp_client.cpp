@@ -33,7 +33,9 @@ boost::system::error_code outcome_code(Outcome o) {
     return {static_cast<int>(o), boost::system::generic_category()};
 }
 
-std::string progress_key(const Json& token) { return token.dump(); }
+std::string progress_key(const Json& token) {
+    return token.dump();
+}
 
 Json initialize_params() {
     Json capabilities = Json::object();
@@ -118,7 +120,8 @@ asio::awaitable<void> McpClient::connect(std::chrono::milliseconds timeout) {
 }
 
 asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptions options) {
-    if (!alive_) throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + " is not connected");
+    if (!alive_)
+        throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + " is not connected");
     auto pending = std::make_shared<Pending>(executor_);
     pending->observer = options.observer;
     std::int64_t id = 0;
@@ -179,9 +182,10 @@ asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptio
             const bool timed_out = outcome == Outcome::timeout;
             Json cancel_params = Json::object();
             cancel_params["requestId"] = id;
-            cancel_params["reason"] = std::string(timed_out ? "timeout" : "cancelled by the client");
-            co_await send_quietly(protocol::make_notification("notifications/cancelled",
-                                                              std::move(cancel_params)));
+            cancel_params["reason"] =
+                std::string(timed_out ? "timeout" : "cancelled by the client");
+            co_await send_quietly(
+                protocol::make_notification("notifications/cancelled", std::move(cancel_params)));
             if (timed_out) {
                 throw UpstreamError(ec::request_timeout,
                                     "upstream " + name_ + " did not answer " + method + " within " +
@@ -271,7 +275,8 @@ void McpClient::handle_notification(Json message, const std::optional<Json>& rel
         std::shared_ptr<Pending> pending;
         {
             std::lock_guard lock(mutex_);
-            const auto it = by_progress_token_.find(progress_key(params.value("progressToken", Json())));
+            const auto it =
+                by_progress_token_.find(progress_key(params.value("progressToken", Json())));
             if (it != by_progress_token_.end()) pending = it->second;
         }
         if (pending && pending->observer) {
@@ -308,15 +313,16 @@ void McpClient::handle_server_request(Json message, const std::optional<Json>& r
     }
     auto pending = observer_for(related);
     if (!pending) {
-        Json reply = method == "roots/list"
-                         ? protocol::make_result(id, {{"roots", Json::array()}})
-                         : protocol::make_error(id, ec::method_not_found,
-                                                "no client is waiting on this upstream to answer " + method);
+        Json reply =
+            method == "roots/list"
+                ? protocol::make_result(id, {{"roots", Json::array()}})
+                : protocol::make_error(id, ec::method_not_found,
+                                       "no client is waiting on this upstream to answer " + method);
         asio::co_spawn(executor_, send_quietly(std::move(reply)), asio::detached);
         return;
     }
-    asio::co_spawn(executor_,
-                   answer_server_request(std::move(message), pending->observer), asio::detached);
+    asio::co_spawn(executor_, answer_server_request(std::move(message), pending->observer),
+                   asio::detached);
 }
 
 asio::awaitable<void> McpClient::answer_server_request(Json request,
@@ -347,7 +353,8 @@ void McpClient::fail_all(const std::string& reason) {
         closed = closed_handler_;
     }
     for (auto& [id, p] : pending) {
-        p->done.try_send(outcome_code(Outcome::lost), Json("upstream " + name_ + " went away: " + reason));
+        p->done.try_send(outcome_code(Outcome::lost),
+                         Json("upstream " + name_ + " went away: " + reason));
     }
     if (was_alive && !closed_.load() && closed) closed(reason);
 }

@@ -1,15 +1,15 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <spdlog/logger.h>
 
 #include "kernel/upstream/call_context.hpp"
 #include "kernel/upstream/transport.hpp"
@@ -49,7 +49,8 @@ public:
 
 private:
     struct Pending;
-    using Channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Json)>;
+    using Channel =
+        boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Json)>;
 
     void handle(IncomingMessage incoming);
     void handle_response(const Json& message);
@@ -57,7 +58,8 @@ private:
     void handle_server_request(Json message, const std::optional<Json>& related);
     std::shared_ptr<Pending> observer_for(const std::optional<Json>& related);
     void fail_all(const std::string& reason);
-    boost::asio::awaitable<void> answer_server_request(Json request, std::shared_ptr<CallObserver> observer);
+    boost::asio::awaitable<void> answer_server_request(Json request,
+                                                       std::shared_ptr<CallObserver> observer);
     boost::asio::awaitable<void> send_quietly(Json message);
 
     boost::asio::any_io_executor executor_;

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
-
-#include <spdlog/logger.h>
 
 #include "kernel/config/config.hpp"
 #include "kernel/process/child_process.hpp"

@@ -1,12 +1,11 @@
 #pragma once
 
-#include <functional>
-#include <optional>
-#include <string>
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 namespace mcpproxy::upstream {
 

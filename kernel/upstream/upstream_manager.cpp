@@ -1,9 +1,6 @@
 #include "kernel/upstream/upstream_manager.hpp"
 
 #include <algorithm>
-#include <future>
-#include <set>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,6 +9,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <future>
+#include <set>
 
 #include "kernel/log/logging.hpp"
 #include "kernel/process/backoff.hpp"
@@ -30,7 +29,9 @@ constexpr std::size_t kMaxPages = 100;
 
 // (A function, not a braced list at the call site: GCC 12 cannot keep an initializer_list's
 // array alive across co_await.)
-std::vector<std::string> all_lists() { return {"tools", "prompts", "resources"}; }
+std::vector<std::string> all_lists() {
+    return {"tools", "prompts", "resources"};
+}
 
 // A view of a listed item's "name" (empty when it has none); lives as long as the item.
 std::string_view name_of(const nlohmann::json& item) {
@@ -42,11 +43,16 @@ std::string_view name_of(const nlohmann::json& item) {
 
 std::string_view to_string(UpstreamState state) {
     switch (state) {
-        case UpstreamState::connecting: return "connecting";
-        case UpstreamState::ready: return "ready";
-        case UpstreamState::failed: return "failed";
-        case UpstreamState::disabled: return "disabled";
-        case UpstreamState::stopped: return "stopped";
+        case UpstreamState::connecting:
+            return "connecting";
+        case UpstreamState::ready:
+            return "ready";
+        case UpstreamState::failed:
+            return "failed";
+        case UpstreamState::disabled:
+            return "disabled";
+        case UpstreamState::stopped:
+            return "stopped";
     }
     return "unknown";
 }
@@ -89,7 +95,8 @@ UpstreamManager::UpstreamManager(asio::io_context& io, const config::Config& con
 
 UpstreamManager::~UpstreamManager() = default;
 
-void UpstreamManager::on_lists_changed(std::function<void(const std::vector<std::string>&)> handler) {
+void UpstreamManager::on_lists_changed(
+    std::function<void(const std::vector<std::string>&)> handler) {
     std::lock_guard lock(mutex_);
     lists_changed_ = std::move(handler);
 }
@@ -151,8 +158,8 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
             co_await client->connect(kConnectTimeout);
             const auto info = client->server_info();
             u->log->info("connected ({}, {} {}, protocol {})", transport->describe(),
-                         info.value("name", std::string("?")), info.value("version", std::string("?")),
-                         client->protocol_version());
+                         info.value("name", std::string("?")),
+                         info.value("version", std::string("?")), client->protocol_version());
             {
                 std::lock_guard lock(mutex_);
                 u->client = client;
@@ -288,7 +295,8 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
     {
         std::lock_guard lock(mutex_);
         for (const auto& u : upstreams_) {
-            if (u->state != UpstreamState::ready || u->config.quarantined || !u->config.enabled) continue;
+            if (u->state != UpstreamState::ready || u->config.quarantined || !u->config.enabled)
+                continue;
             std::set<std::string> seen;  // an upstream listing a name twice keeps the first
             for (const auto& t : u->tools) {
                 if (seen.insert(t.name).second) all_tools.push_back(t);
@@ -300,7 +308,8 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
                     snap->resource_server.emplace(r["uri"].get<std::string>(), u->config.name);
                 }
             }
-            for (const auto& t : u->templates) snap->resource_templates.push_back({u->config.name, t});
+            for (const auto& t : u->templates)
+                snap->resource_templates.push_back({u->config.name, t});
             snap->servers.push_back(u->config.name);
         }
         notify = lists_changed_;
@@ -342,9 +351,10 @@ void UpstreamManager::warn_shared_names(std::string_view what,
             std::lock_guard lock(mutex_);
             if (!warned_shared_names_.insert(std::string(what) + ":" + name).second) continue;
         }
-        log_->warn("{} name \"{}\" is offered by more than one upstream; it is listed as "
-                   "<server>__{} for each of them",
-                   what, name, name);
+        log_->warn(
+            "{} name \"{}\" is offered by more than one upstream; it is listed as "
+            "<server>__{} for each of them",
+            what, name, name);
     }
 }
 
@@ -390,7 +400,8 @@ bool UpstreamManager::restart(std::string_view server) {
     }
     // A connected upstream is closed and reconnected; one waiting out its back-off retries now.
     if (connected) {
-        u->wake.try_send(boost::system::error_code{}, std::string("closed:restart requested by the operator"));
+        u->wake.try_send(boost::system::error_code{},
+                         std::string("closed:restart requested by the operator"));
     } else {
         u->timer.cancel();
     }
@@ -414,7 +425,8 @@ bool UpstreamManager::set_enabled(std::string_view server, bool enabled) {
     bool start = false;
     {
         std::lock_guard lock(mutex_);
-        const bool running = u->state != UpstreamState::disabled && u->state != UpstreamState::stopped;
+        const bool running =
+            u->state != UpstreamState::disabled && u->state != UpstreamState::stopped;
         u->config.enabled = enabled;
         if (enabled && !running && !stopping_) {
             u->state = UpstreamState::connecting;
@@ -484,7 +496,8 @@ std::vector<UpstreamStatus> UpstreamManager::status() const {
     for (const auto& u : upstreams_) {
         out.push_back({u->config.name,
                        u->config.transport == config::UpstreamTransport::stdio ? "stdio" : "http",
-                       u->state, u->config.quarantined, u->last_error, u->restarts, u->tools.size()});
+                       u->state, u->config.quarantined, u->last_error, u->restarts,
+                       u->tools.size()});
     }
     return out;
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -7,9 +10,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <spdlog/logger.h>
 
 #include "kernel/config/config.hpp"
 #include "kernel/upstream/mcp_client.hpp"
@@ -66,7 +66,8 @@ public:
     // "resources"). Runs on an I/O thread; must not block.
     void on_lists_changed(std::function<void(const std::vector<std::string>&)> handler);
     // Called for upstream notifications that belong to no call (e.g. resources/updated).
-    void on_notification(std::function<void(const std::string& server, const nlohmann::json&)> handler);
+    void on_notification(
+        std::function<void(const std::string& server, const nlohmann::json&)> handler);
 
 private:
     struct Upstream;

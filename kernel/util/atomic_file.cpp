@@ -66,7 +66,8 @@ void ensure_private_directory(const std::filesystem::path& dir) {
     std::error_code ec;
     if (std::filesystem::is_directory(dir, ec)) return;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw std::runtime_error("cannot create directory " + dir.string() + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot create directory " + dir.string() + ": " + ec.message());
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ec);
 }

@@ -3,8 +3,8 @@
 
 namespace entry {
 const mcpproxy::sdk::PluginDescriptor* descriptor() noexcept {
-    static const mcpproxy::sdk::PluginDescriptor d{999, "test-abi-mismatch", "extension", "0.0.1",
-                                                   "built for another ABI", ""};
+    static const mcpproxy::sdk::PluginDescriptor d{999,     "test-abi-mismatch",     "extension",
+                                                   "0.0.1", "built for another ABI", ""};
     return &d;
 }
 mcpproxy::sdk::Plugin* create(mcpproxy::sdk::Host&, std::string& error) noexcept {

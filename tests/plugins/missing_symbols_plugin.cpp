@@ -1,2 +1,4 @@
 // A shared object that is not an mcpproxy plugin: it exports no entry points.
-extern "C" __attribute__((visibility("default"))) int some_unrelated_function() { return 42; }
+extern "C" __attribute__((visibility("default"))) int some_unrelated_function() {
+    return 42;
+}

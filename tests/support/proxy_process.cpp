@@ -8,11 +8,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -80,7 +79,9 @@ std::filesystem::path build_dir() {
     return std::filesystem::path(mcpproxy_binary()).parent_path().parent_path();
 }
 
-std::filesystem::path plugin_dir() { return build_dir() / "lib" / "mcpproxy" / "plugins"; }
+std::filesystem::path plugin_dir() {
+    return build_dir() / "lib" / "mcpproxy" / "plugins";
+}
 
 RunResult run_mcpproxy(const std::vector<std::string>& args, std::chrono::seconds limit,
                        const std::vector<std::string>& extra_env) {
@@ -148,7 +149,9 @@ unsigned short ProxyProcess::port(const std::string& listener) const {
     return static_cast<unsigned short>(std::stoi(address.substr(address.rfind(':') + 1)));
 }
 
-std::string ProxyProcess::log() const { return read_file(log_file_); }
+std::string ProxyProcess::log() const {
+    return read_file(log_file_);
+}
 
 int ProxyProcess::wait_exit(std::chrono::milliseconds limit) {
     if (pid_ <= 0) return exit_code_;
@@ -181,6 +184,8 @@ void ProxyProcess::kill_now() {
     pid_ = -1;
 }
 
-ProxyProcess::~ProxyProcess() { stop(); }
+ProxyProcess::~ProxyProcess() {
+    stop();
+}
 
 }  // namespace mcpproxy::test

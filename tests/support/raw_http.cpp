@@ -31,7 +31,9 @@ RawConnection::RawConnection(unsigned short port) : socket_(io_) {
     socket_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
 
-void RawConnection::send(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+void RawConnection::send(const std::string& bytes) {
+    asio::write(socket_, asio::buffer(bytes));
+}
 
 std::optional<HttpResponse> RawConnection::read_response(std::chrono::milliseconds timeout) {
     http::response_parser<http::string_body> parser;

@@ -71,7 +71,9 @@ public:
     void register_command(mcpproxy::sdk::CommandSpec command) override {
         commands.push_back(std::move(command));
     }
-    void register_route(mcpproxy::sdk::RouteSpec route) override { routes.push_back(std::move(route)); }
+    void register_route(mcpproxy::sdk::RouteSpec route) override {
+        routes.push_back(std::move(route));
+    }
 
     [[nodiscard]] const mcpproxy::sdk::CommandSpec* command(std::string_view path) const {
         for (const auto& c : commands) {

@@ -156,10 +156,12 @@ TEST(ListenerStartup, AddressInUseIsAClearError) {
 
 TEST(ListenerStartup, MalformedConfigNamesFileKeyAndProblem) {
     TempDir dir;
-    dir.write("bad.json", R"({"listen": "127.0.0.1:0", "mcpServers": [{"name": "a", "command": 5}]})");
+    dir.write("bad.json",
+              R"({"listen": "127.0.0.1:0", "mcpServers": [{"name": "a", "command": 5}]})");
     const auto r = run_mcpproxy({"serve", "--config", (dir / "bad.json").string()});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find((dir / "bad.json").string() + ": $.mcpServers[0].command: expected a string, got a number"),
+    EXPECT_NE(r.err.find((dir / "bad.json").string() +
+                         ": $.mcpServers[0].command: expected a string, got a number"),
               std::string::npos)
         << r.err;
 }

@@ -21,7 +21,7 @@ TEST_F(DirectModeTest, ToolsListNamesServerPrefixedToolsWithTheirAnnotations) {
     ASSERT_EQ(reply.status, 200) << reply.body;
     std::map<std::string, Json> tools;
     for (const auto& t : reply.last()["result"]["tools"]) tools[t["name"]] = t;
-    const std::set<std::string> expected{"alpha__echo", "alpha__whoami", "alpha__slow",
+    const std::set<std::string> expected{"alpha__echo",  "alpha__whoami",   "alpha__slow",
                                          "alpha__crash", "alpha__announce", "alpha__chatty"};
     std::set<std::string> names;
     for (const auto& [name, t] : tools) names.insert(name);

@@ -1,9 +1,8 @@
 // Loads real plugin files into the real mcpproxy binary: one good plugin and one per failure mode.
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "mcpproxy/sdk/version.hpp"
 #include "tests/support/proxy_process.hpp"
@@ -13,20 +12,23 @@
 namespace mcpproxy::test {
 namespace {
 
-std::string test_plugin_dir() { return (build_dir() / "test-plugins").string(); }
+std::string test_plugin_dir() {
+    return (build_dir() / "test-plugins").string();
+}
 
 // A start-up refusal: non-zero exit (not a crash) and the reason on stderr, in one line.
 void expect_refused(const std::string& plugin, const std::string& reason_fragment) {
     TempDir dir;
-    const auto r = run_mcpproxy({"serve", "--listen", "127.0.0.1:0", "--data-dir",
-                                 (dir / "data").string(), "--plugins-dir", test_plugin_dir(),
-                                 "--plugin", plugin});
+    const auto r =
+        run_mcpproxy({"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "data").string(),
+                      "--plugins-dir", test_plugin_dir(), "--plugin", plugin});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find(reason_fragment), std::string::npos) << r.err;
     // Exactly one error line (informational log lines may precede it).
     std::size_t error_lines = 0;
     std::istringstream lines(r.err);
-    for (std::string line; std::getline(lines, line);) error_lines += line.starts_with("mcpproxy: ") ? 1 : 0;
+    for (std::string line; std::getline(lines, line);)
+        error_lines += line.starts_with("mcpproxy: ") ? 1 : 0;
     EXPECT_EQ(error_lines, 1U) << r.err;
 }
 
@@ -34,9 +36,9 @@ TEST(PluginLoading, GoodPluginLoadsStartsAndStops) {
     TempDir dir;
     dir.write("config.json", R"({"listen": "127.0.0.1:0",
         "plugins": [{"name": "test-good", "config": {"greeting": "ahoy"}}]})");
-    ProxyProcess proxy({"--config", (dir / "config.json").string(), "--plugins-dir",
-                        test_plugin_dir()},
-                       dir.path());
+    ProxyProcess proxy(
+        {"--config", (dir / "config.json").string(), "--plugins-dir", test_plugin_dir()},
+        dir.path());
     ASSERT_TRUE(proxy.started()) << proxy.log();
     const auto res = http_request(proxy.port(), boost::beast::http::verb::get, "/readyz");
     EXPECT_EQ(res.result_int(), 200);
@@ -58,7 +60,8 @@ TEST(PluginLoading, PluginContributesCliCommand) {
 }
 
 TEST(PluginLoading, PluginsListDescribesEveryFile) {
-    const auto r = run_mcpproxy({"plugins", "list", "--plugins-dir", test_plugin_dir(), "-o", "json"});
+    const auto r =
+        run_mcpproxy({"plugins", "list", "--plugins-dir", test_plugin_dir(), "-o", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto rows = nlohmann::json::parse(r.out);
     std::map<std::string, nlohmann::json> by_name;
@@ -98,12 +101,14 @@ TEST(PluginLoading, RefusesPluginWithUnresolvedSymbols) {
 }
 
 TEST(PluginLoading, ReportsFactoryExceptionWithPluginName) {
-    expect_refused("test-factory-throws",
-                   "plugin test-factory-throws: failed to start: bad config: \"endpoint\" is required");
+    expect_refused(
+        "test-factory-throws",
+        "plugin test-factory-throws: failed to start: bad config: \"endpoint\" is required");
 }
 
 TEST(PluginLoading, ReportsStartFailureWithPluginName) {
-    expect_refused("test-start-throws", "plugin test-start-throws: failed to start: daemon binary not found");
+    expect_refused("test-start-throws",
+                   "plugin test-start-throws: failed to start: daemon binary not found");
 }
 
 TEST(PluginLoading, AcceptsAPathInsteadOfAName) {

@@ -1,12 +1,15 @@
+#include "kernel/config/config_loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include "kernel/config/config_error.hpp"
-#include "kernel/config/config_loader.hpp"
 
 namespace mcpproxy::config {
 namespace {
 
-Config parse(const std::string& text) { return parse_config(nlohmann::json::parse(text), "c.json"); }
+Config parse(const std::string& text) {
+    return parse_config(nlohmann::json::parse(text), "c.json");
+}
 
 std::string error_of(const std::string& text) {
     try {
@@ -41,7 +44,8 @@ TEST(ConfigLoader, ReadsGoStyleServerArray) {
 }
 
 TEST(ConfigLoader, ReadsClaudeDesktopObjectShape) {
-    const auto c = parse(R"({"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}})");
+    const auto c =
+        parse(R"({"mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}})");
     ASSERT_EQ(c.servers.size(), 1U);
     EXPECT_EQ(c.servers[0].name, "git");
 }
@@ -65,29 +69,35 @@ TEST(ConfigLoader, ToolNamesRejectsUnknownValuesAndBareOutsideDirectMode) {
 TEST(ConfigLoader, UnknownKeySuggestsClosest) {
     EXPECT_EQ(error_of(R"({"lisen": "x"})"),
               "config error: c.json: $.lisen: unknown key (did you mean \"listen\"?)");
-    EXPECT_EQ(error_of(R"({"mcpServers": [{"name": "a", "comand": "x"}]})"),
-              "config error: c.json: $.mcpServers[0].comand: unknown key (did you mean \"command\"?)");
+    EXPECT_EQ(
+        error_of(R"({"mcpServers": [{"name": "a", "comand": "x"}]})"),
+        "config error: c.json: $.mcpServers[0].comand: unknown key (did you mean \"command\"?)");
 }
 
 TEST(ConfigLoader, TypeErrorsNameThePath) {
     EXPECT_EQ(error_of(R"({"mcpServers": [{"name": "a", "command": "x", "args": ["ok", 3]}]})"),
               "config error: c.json: $.mcpServers[0].args[1]: expected a string, got a number");
-    EXPECT_EQ(error_of(R"({"limits": {"max_connections": 0}})"),
-              "config error: c.json: $.limits.max_connections: must be between 1 and 1000000, got 0");
+    EXPECT_EQ(
+        error_of(R"({"limits": {"max_connections": 0}})"),
+        "config error: c.json: $.limits.max_connections: must be between 1 and 1000000, got 0");
 }
 
 TEST(ConfigLoader, RejectsBadServerNamesAndDuplicates) {
-    EXPECT_NE(error_of(R"({"mcpServers": [{"name": "a b", "command": "x"}]})").find("$.mcpServers[0].name"),
+    EXPECT_NE(error_of(R"({"mcpServers": [{"name": "a b", "command": "x"}]})")
+                  .find("$.mcpServers[0].name"),
               std::string::npos);
     EXPECT_NE(error_of(R"({"mcpServers": [{"name": "a__b", "command": "x"}]})").find("no \"__\""),
               std::string::npos);
-    EXPECT_EQ(error_of(R"({"mcpServers": [{"name": "a", "command": "x"}, {"name": "a", "url": "http://h/"}]})"),
-              "config error: c.json: $.mcpServers[1].name: duplicate server name \"a\"");
+    EXPECT_EQ(
+        error_of(
+            R"({"mcpServers": [{"name": "a", "command": "x"}, {"name": "a", "url": "http://h/"}]})"),
+        "config error: c.json: $.mcpServers[1].name: duplicate server name \"a\"");
 }
 
 TEST(ConfigLoader, ServerNeedsExactlyOneTransport) {
-    EXPECT_NE(error_of(R"({"mcpServers": [{"name": "a"}]})").find("give \"command\" (stdio) or \"url\""),
-              std::string::npos);
+    EXPECT_NE(
+        error_of(R"({"mcpServers": [{"name": "a"}]})").find("give \"command\" (stdio) or \"url\""),
+        std::string::npos);
     EXPECT_NE(error_of(R"({"mcpServers": [{"name": "a", "command": "x", "url": "http://h"}]})")
                   .find("either"),
               std::string::npos);
@@ -96,7 +106,8 @@ TEST(ConfigLoader, ServerNeedsExactlyOneTransport) {
 }
 
 TEST(ConfigLoader, ListenMustBeHostPort) {
-    EXPECT_NE(error_of(R"({"listen": "8080"})").find("$.listen: expected HOST:PORT"), std::string::npos);
+    EXPECT_NE(error_of(R"({"listen": "8080"})").find("$.listen: expected HOST:PORT"),
+              std::string::npos);
 }
 
 TEST(ConfigLoader, InvalidJsonGivesLineAndColumn) {
@@ -143,7 +154,8 @@ TEST(ConfigLoader, MissingFileSaysSo) {
 }
 
 TEST(ConfigLoader, PluginsAsNamesOrObjects) {
-    const auto c = parse(R"({"plugins": ["auth-agent-token", {"name": "tunnel-ngrok", "config": {"region": "eu"}}]})");
+    const auto c = parse(
+        R"({"plugins": ["auth-agent-token", {"name": "tunnel-ngrok", "config": {"region": "eu"}}]})");
     ASSERT_EQ(c.plugins.size(), 2U);
     EXPECT_EQ(c.plugins[1].settings["region"], "eu");
     EXPECT_NE(error_of(R"({"plugins": [{"name": "x", "config": 3}]})").find("$.plugins[0].config"),

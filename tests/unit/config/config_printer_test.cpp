@@ -1,7 +1,8 @@
+#include "kernel/config/config_printer.hpp"
+
 #include <gtest/gtest.h>
 
 #include "kernel/config/config_loader.hpp"
-#include "kernel/config/config_printer.hpp"
 
 namespace mcpproxy::config {
 namespace {

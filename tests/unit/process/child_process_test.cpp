@@ -24,11 +24,11 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using testing::gone_within;
+using testing::has_no_children;
 using testing::IoThreads;
 using testing::open_fd_count;
 using testing::open_fd_count_settled;
-using testing::gone_within;
-using testing::has_no_children;
 using testing::process_is_gone;
 
 SpawnOptions command(std::vector<std::string> argv) {

@@ -20,11 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using sdk::OutputStream;
+using testing::gone_within;
+using testing::has_no_children;
 using testing::IoThreads;
 using testing::open_fd_count;
 using testing::open_fd_count_settled;
-using testing::gone_within;
-using testing::has_no_children;
 using testing::process_is_gone;
 
 struct Exit {

@@ -38,7 +38,9 @@ struct AuthResult {
     static AuthResult forbid(Identity who, std::string why, std::string challenge = {}) {
         return {AuthOutcome::forbidden, std::move(who), std::move(why), std::move(challenge)};
     }
-    static AuthResult accept(Identity who) { return {AuthOutcome::authenticated, std::move(who), {}, {}}; }
+    static AuthResult accept(Identity who) {
+        return {AuthOutcome::authenticated, std::move(who), {}, {}};
+    }
 };
 
 // Looks at a request and says who sent it. Called concurrently from I/O threads: it must be
@@ -49,7 +51,9 @@ public:
     virtual AuthResult authenticate(const RequestView& request) = 0;
     // The WWW-Authenticate value sent with a 401: the first non-empty one of the listener's
     // bridges, in order ("Bearer" when none gives one). Empty: this bridge has none to offer.
-    [[nodiscard]] virtual std::string challenge(const RequestView& /*request*/) const { return "Bearer"; }
+    [[nodiscard]] virtual std::string challenge(const RequestView& /*request*/) const {
+        return "Bearer";
+    }
     // Names of the credentials this bridge accepts right now (at most `limit`), for the start-up
     // banner and tunnel-mode checks; never secrets. A bridge that accepts credentials issued
     // elsewhere (JWTs from an identity provider) returns a description such as "oauth:<issuer>".

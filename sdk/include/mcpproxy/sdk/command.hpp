@@ -12,7 +12,8 @@
 namespace mcpproxy::sdk {
 
 struct CommandOption {
-    std::string name;   // long form with dashes, e.g. "--servers"; "-o,--output" gives a short alias too
+    std::string
+        name;  // long form with dashes, e.g. "--servers"; "-o,--output" gives a short alias too
     std::string help;
     bool is_flag = false;  // takes no value
     bool required = false;

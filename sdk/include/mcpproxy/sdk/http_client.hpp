@@ -19,7 +19,7 @@ struct HttpClientRequest {
 };
 
 struct HttpClientResponse {
-    int status = 0;  // 0 when no response arrived; error says why
+    int status = 0;                              // 0 when no response arrived; error says why
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
     std::string error;

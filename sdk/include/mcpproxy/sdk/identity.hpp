@@ -20,8 +20,8 @@ struct Limits {
 // Who is calling, as established by an auth bridge. The kernel's policy engine decides what this
 // identity may do; the bridge only says who it is and what scope its credential carries.
 struct Identity {
-    std::string name;                       // shown in logs and the activity log; never a secret
-    std::string kind;                       // the bridge's own label, e.g. "agent_token"
+    std::string name;                          // shown in logs and the activity log; never a secret
+    std::string kind;                          // the bridge's own label, e.g. "agent_token"
     std::vector<std::string> allowed_servers;  // {"*"} means every server; empty means none
     Permission permission = Permission::read;
     Limits limits;

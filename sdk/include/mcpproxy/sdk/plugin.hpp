@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/dll/alias.hpp>
 #include <cstdint>
 #include <exception>
 #include <string>
-
-#include <boost/dll/alias.hpp>
 
 #include "mcpproxy/sdk/auth_bridge.hpp"
 #include "mcpproxy/sdk/host.hpp"
@@ -22,7 +21,7 @@ struct PluginDescriptor {
     const char* kind;         // "auth_bridge", "tunnel_adapter" or "extension"
     const char* version;      // the plugin's own version
     const char* description;  // one line
-    const char* commands;     // top-level CLI words it contributes, space-separated ("token"), or ""
+    const char* commands;  // top-level CLI words it contributes, space-separated ("token"), or ""
 };
 
 // A loaded plugin. Life cycle: constructed with the Host (reads and validates config, registers
@@ -51,23 +50,23 @@ inline constexpr const char* kCreateSymbol = "mcpproxy_plugin_create";
 // Declares the plugin's entry points. Use once per plugin, in one source file:
 //   MCPPROXY_PLUGIN(MyPlugin, "my-plugin", "auth_bridge", "1.0.0", "What it does", "")
 // PluginClass needs a constructor taking mcpproxy::sdk::Host&.
-#define MCPPROXY_PLUGIN(PluginClass, Name, Kind, Version, Description, Commands)                  \
-    namespace mcpproxy_plugin_entry {                                                             \
-    const ::mcpproxy::sdk::PluginDescriptor* descriptor() noexcept {                              \
-        static const ::mcpproxy::sdk::PluginDescriptor d{MCPPROXY_SDK_ABI_VERSION, Name, Kind,     \
-                                                         Version, Description, Commands};         \
-        return &d;                                                                                \
-    }                                                                                             \
-    ::mcpproxy::sdk::Plugin* create(::mcpproxy::sdk::Host& host, std::string& error) noexcept {   \
-        try {                                                                                     \
-            return new PluginClass(host);                                                         \
-        } catch (const std::exception& e) {                                                       \
-            error = e.what();                                                                     \
-        } catch (...) {                                                                           \
-            error = "unknown exception";                                                          \
-        }                                                                                         \
-        return nullptr;                                                                           \
-    }                                                                                             \
-    }                                                                                             \
-    BOOST_DLL_ALIAS(mcpproxy_plugin_entry::descriptor, mcpproxy_plugin_descriptor)                \
+#define MCPPROXY_PLUGIN(PluginClass, Name, Kind, Version, Description, Commands)                \
+    namespace mcpproxy_plugin_entry {                                                           \
+    const ::mcpproxy::sdk::PluginDescriptor* descriptor() noexcept {                            \
+        static const ::mcpproxy::sdk::PluginDescriptor d{                                       \
+            MCPPROXY_SDK_ABI_VERSION, Name, Kind, Version, Description, Commands};              \
+        return &d;                                                                              \
+    }                                                                                           \
+    ::mcpproxy::sdk::Plugin* create(::mcpproxy::sdk::Host& host, std::string& error) noexcept { \
+        try {                                                                                   \
+            return new PluginClass(host);                                                       \
+        } catch (const std::exception& e) {                                                     \
+            error = e.what();                                                                   \
+        } catch (...) {                                                                         \
+            error = "unknown exception";                                                        \
+        }                                                                                       \
+        return nullptr;                                                                         \
+    }                                                                                           \
+    }                                                                                           \
+    BOOST_DLL_ALIAS(mcpproxy_plugin_entry::descriptor, mcpproxy_plugin_descriptor)              \
     BOOST_DLL_ALIAS(mcpproxy_plugin_entry::create, mcpproxy_plugin_create)

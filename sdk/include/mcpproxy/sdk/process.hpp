@@ -12,11 +12,12 @@
 namespace mcpproxy::sdk {
 
 struct ProcessSpec {
-    std::string name;                          // label for logs, e.g. "cloudflared"
-    std::vector<std::string> argv;             // argv[0] is looked up on PATH when it has no '/'
-    std::map<std::string, std::string> env;    // added to the host's environment; values are never logged
-    std::string working_dir;                   // empty: the host's current directory
-    bool restart_on_exit = true;               // restart with capped exponential back-off
+    std::string name;               // label for logs, e.g. "cloudflared"
+    std::vector<std::string> argv;  // argv[0] is looked up on PATH when it has no '/'
+    std::map<std::string, std::string>
+        env;                      // added to the host's environment; values are never logged
+    std::string working_dir;      // empty: the host's current directory
+    bool restart_on_exit = true;  // restart with capped exponential back-off
     std::chrono::milliseconds backoff_initial{500};
     std::chrono::milliseconds backoff_max{30'000};
     std::chrono::milliseconds stop_grace{5'000};  // SIGTERM, then SIGKILL after this long
@@ -37,8 +38,8 @@ public:
 class MCPPROXY_SDK_VISIBLE SupervisedProcess {
 public:
     virtual ~SupervisedProcess() = default;  // stops the process if it still runs
-    virtual void stop() = 0;                 // TERM the process group, KILL after the grace period; waits
-    virtual void restart() = 0;              // stop, then start again at once (no back-off)
+    virtual void stop() = 0;     // TERM the process group, KILL after the grace period; waits
+    virtual void restart() = 0;  // stop, then start again at once (no back-off)
     [[nodiscard]] virtual int pid() const = 0;  // 0 when not running
     [[nodiscard]] virtual unsigned restarts() const = 0;
     [[nodiscard]] virtual bool running() const = 0;

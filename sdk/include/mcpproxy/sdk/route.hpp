@@ -16,7 +16,8 @@ public:
     virtual ~RouteRequest() = default;
     [[nodiscard]] virtual std::string_view method() const = 0;
     [[nodiscard]] virtual std::string_view path() const = 0;  // full path, e.g. /api/v1/tokens/ci
-    [[nodiscard]] virtual std::optional<std::string_view> query_param(std::string_view name) const = 0;
+    [[nodiscard]] virtual std::optional<std::string_view> query_param(
+        std::string_view name) const = 0;
     [[nodiscard]] virtual std::optional<std::string_view> header(std::string_view name) const = 0;
     [[nodiscard]] virtual std::string_view body() const = 0;
 };
