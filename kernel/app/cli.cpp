@@ -9,6 +9,7 @@
 #include "kernel/app/builtin_commands.hpp"
 #include "kernel/app/effective_config.hpp"
 #include "kernel/app/plugin_cli.hpp"
+#include "kernel/app/plugin_services.hpp"
 #include "kernel/app/server.hpp"
 #include "kernel/app/setup_cli.hpp"
 #include "kernel/app/tunnel_status_file.hpp"
@@ -44,8 +45,7 @@ std::unique_ptr<plugins::PluginRegistry> load_command_plugins(const Prescan& pre
     cli.data_dir = pre.data_dir;
     cli.plugins_dir = pre.plugins_dir;
     const auto config = effective_config(cli);
-    plugins::HostServices services;
-    services.data_dir = config.data_dir;
+    plugins::HostServices services = make_host_services(config, nullptr);
     auto registry = std::make_unique<plugins::PluginRegistry>(
         plugins::PluginLocator(pre.plugins_dir.value_or(""), config.plugins_dir), services);
     for (const auto& path : registry->locator().discover()) {

@@ -14,6 +14,7 @@
 #include <future>
 #include <thread>
 
+#include "kernel/app/plugin_services.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/plugins/plugin_loader.hpp"
 #include "kernel/plugins/plugin_locator.hpp"
@@ -173,8 +174,7 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
     }
     if (!c.tunnel.enabled) return;
     process::Supervisor supervisor(io.get_executor());
-    plugins::HostServices services;
-    services.data_dir = c.data_dir;
+    plugins::HostServices services = make_host_services(c, nullptr);
     services.processes = &supervisor;
     plugins::PluginRegistry registry(plugins::PluginLocator("", c.plugins_dir), services);
     std::vector<std::string> names;

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "kernel/activity/sqlite_activity_store.hpp"
+#include "kernel/app/plugin_services.hpp"
 #include "kernel/app/port_file.hpp"
 #include "kernel/log/logging.hpp"
 #include "kernel/protocol/jsonrpc.hpp"
@@ -35,8 +36,7 @@ void Server::open_activity_log() {
 
 void Server::load_plugins() {
     supervisor_ = std::make_unique<process::Supervisor>(io_.get_executor());
-    plugins::HostServices services;
-    services.data_dir = config_.data_dir;
+    plugins::HostServices services = make_host_services(config_, tunnel_board_);
     services.processes = supervisor_.get();
     plugins_ = std::make_unique<plugins::PluginRegistry>(
         plugins::PluginLocator("", config_.plugins_dir), services);

@@ -34,12 +34,17 @@ void PluginHost::register_command(sdk::CommandSpec command) {
     commands_.push_back(std::move(command));
 }
 
-}  // namespace mcpproxy::plugins
-
-namespace mcpproxy::plugins {
-
 void PluginHost::register_route(sdk::RouteSpec route) {
     routes_.push_back(std::move(route));
+}
+
+std::vector<sdk::UpstreamServerInfo> PluginHost::upstream_servers() const {
+    return services_.upstream_servers ? services_.upstream_servers()
+                                      : std::vector<sdk::UpstreamServerInfo>{};
+}
+
+std::vector<std::string> PluginHost::public_urls() const {
+    return services_.public_urls ? services_.public_urls() : std::vector<std::string>{};
 }
 
 }  // namespace mcpproxy::plugins

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct HostServices {
     std::string data_dir;
     sdk::ProcessSupervisor* processes = nullptr;
     sdk::HttpClient* http = nullptr;  // null: the kernel's LocalHttpClient
+    std::function<std::vector<sdk::UpstreamServerInfo>()> upstream_servers;  // null: none
+    std::function<std::vector<std::string>()> public_urls;                   // null: none
 };
 
 // The sdk::Host one plugin sees: its own logger and config, the shared services, and a list that
@@ -31,6 +34,8 @@ public:
     [[nodiscard]] sdk::HttpClient& http() override;
     void register_command(sdk::CommandSpec command) override;
     void register_route(sdk::RouteSpec route) override;
+    [[nodiscard]] std::vector<sdk::UpstreamServerInfo> upstream_servers() const override;
+    [[nodiscard]] std::vector<std::string> public_urls() const override;
     [[nodiscard]] const std::vector<sdk::RouteSpec>& routes() const { return routes_; }
 
     [[nodiscard]] const std::vector<sdk::CommandSpec>& commands() const { return commands_; }

@@ -74,6 +74,10 @@ public:
     void register_route(mcpproxy::sdk::RouteSpec route) override {
         routes.push_back(std::move(route));
     }
+    [[nodiscard]] std::vector<mcpproxy::sdk::UpstreamServerInfo> upstream_servers() const override {
+        return {};
+    }
+    [[nodiscard]] std::vector<std::string> public_urls() const override { return {}; }
 
     [[nodiscard]] const mcpproxy::sdk::CommandSpec* command(std::string_view path) const {
         for (const auto& c : commands) {

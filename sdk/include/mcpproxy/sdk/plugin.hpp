@@ -8,6 +8,7 @@
 #include "mcpproxy/sdk/auth_bridge.hpp"
 #include "mcpproxy/sdk/host.hpp"
 #include "mcpproxy/sdk/tunnel_adapter.hpp"
+#include "mcpproxy/sdk/upstream_credentials.hpp"
 #include "mcpproxy/sdk/version.hpp"
 #include "mcpproxy/sdk/visibility.hpp"
 
@@ -34,6 +35,7 @@ public:
     virtual void stop() noexcept {}
     virtual AuthBridge* auth_bridge() { return nullptr; }
     virtual TunnelAdapter* tunnel_adapter() { return nullptr; }
+    virtual UpstreamCredentials* upstream_credentials() { return nullptr; }
     // One line for /readyz and `mcpproxy doctor`; empty when there is nothing to say.
     [[nodiscard]] virtual std::string health_detail() const { return {}; }
 };

@@ -36,6 +36,9 @@ public:
     [[nodiscard]] virtual std::string provider() const = 0;
     // Checks binaries, versions and credentials; throws std::runtime_error saying what to fix.
     virtual void preflight() = 0;
+    // The daemon's version as its CLI reports it ("2024.11.1"), for `mcpproxy doctor`; may run the
+    // daemon's binary. Empty when it cannot be told; throws std::runtime_error when it is missing.
+    [[nodiscard]] virtual std::string daemon_version() { return {}; }
     virtual void start(const TunnelTarget& target, TunnelEvents& events) = 0;
     virtual void stop() noexcept = 0;
     [[nodiscard]] virtual TunnelStatus status() const = 0;

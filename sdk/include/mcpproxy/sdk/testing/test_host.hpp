@@ -114,7 +114,24 @@ public:
         routes_.push_back(std::move(route));
     }
 
+    [[nodiscard]] std::vector<UpstreamServerInfo> upstream_servers() const override {
+        const std::lock_guard lock(mutex_);
+        return upstream_servers_;
+    }
+    [[nodiscard]] std::vector<std::string> public_urls() const override {
+        const std::lock_guard lock(mutex_);
+        return public_urls_;
+    }
+
     // Set-up
+    void set_upstream_servers(std::vector<UpstreamServerInfo> servers) {
+        const std::lock_guard lock(mutex_);
+        upstream_servers_ = std::move(servers);
+    }
+    void set_public_urls(std::vector<std::string> urls) {
+        const std::lock_guard lock(mutex_);
+        public_urls_ = std::move(urls);
+    }
     void set_now(std::chrono::system_clock::time_point t) {
         const std::lock_guard lock(mutex_);
         now_ = t;
@@ -181,6 +198,8 @@ private:
     ProcessSupervisor* processes_ = nullptr;
     std::vector<CommandSpec> commands_;
     std::vector<RouteSpec> routes_;
+    std::vector<UpstreamServerInfo> upstream_servers_;
+    std::vector<std::string> public_urls_;
 };
 
 }  // namespace mcpproxy::sdk::testing
