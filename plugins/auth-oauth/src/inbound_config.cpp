@@ -147,9 +147,12 @@ OAuthConfig parse_oauth_config(std::string_view json_text) {
     auto j = Json::parse(json_text.empty() ? std::string_view("{}") : json_text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
         throw std::invalid_argument("config: expected a JSON object");
-    auth_common::reject_unknown_keys(j, {"inbound"}, "config");
+    std::vector<std::string> known{"inbound"};
+    for (const auto& k : upstream_config_keys()) known.push_back(k);
+    auth_common::reject_unknown_keys(j, known, "config");
     OAuthConfig c;
     if (j.contains("inbound")) c.inbound = parse_inbound(j["inbound"], "config.inbound");
+    c.upstream = parse_upstream_config(j);
     return c;
 }
 

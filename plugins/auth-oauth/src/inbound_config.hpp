@@ -8,6 +8,7 @@
 
 #include "jwt_validator.hpp"
 #include "scope_rule.hpp"
+#include "upstream/upstream_config.hpp"
 
 namespace mcpproxy::oauth {
 
@@ -34,6 +35,7 @@ struct InboundConfig {
 
 struct OAuthConfig {
     std::optional<InboundConfig> inbound;
+    UpstreamOAuthConfig upstream;  // "upstreams", "callback_port", "login_timeout"
 };
 
 // Throws std::invalid_argument naming the key ("config.inbound.rules[1].servers: ...").

@@ -1,9 +1,16 @@
 #include "oauth_plugin.hpp"
 
+#include "upstream/auth_commands.hpp"
+
 namespace mcpproxy::oauth {
 
 OAuthPlugin::OAuthPlugin(sdk::Host& host)
-    : host_(host), config_(parse_oauth_config(host.config_json())) {
+    : host_(host),
+      config_(parse_oauth_config(host.config_json())),
+      upstream_(std::make_unique<UpstreamOAuthClient>(host)) {
+    for (auto& command : auth_commands(host, config_.upstream)) {
+        host.register_command(std::move(command));
+    }
     if (!config_.inbound) return;
     const auto& in = *config_.inbound;
     jwks_ = std::make_unique<JwksCache>(
@@ -25,15 +32,19 @@ OAuthPlugin::~OAuthPlugin() {
 
 void OAuthPlugin::start() {
     if (jwks_) jwks_->start();
+    upstream_->start();
 }
 
 void OAuthPlugin::stop() noexcept {
     if (jwks_) jwks_->stop();
+    upstream_->stop();
 }
 
 std::string OAuthPlugin::health_detail() const {
-    if (!jwks_) return "no \"inbound\" block: not validating tokens";
-    return "issuer " + config_.inbound->jwt.issuer + ": " + jwks_->describe();
+    const auto upstream = upstream_->describe();
+    if (!jwks_) return upstream.empty() ? "no \"inbound\" block: not validating tokens" : upstream;
+    const auto inbound = "issuer " + config_.inbound->jwt.issuer + ": " + jwks_->describe();
+    return upstream.empty() ? inbound : inbound + "; " + upstream;
 }
 
 }  // namespace mcpproxy::oauth

@@ -4,5 +4,8 @@
 
 using mcpproxy::oauth::OAuthPlugin;
 
-MCPPROXY_PLUGIN(OAuthPlugin, "auth-oauth", "auth_bridge", "0.1.0",
-                "OAuth resource server: JWT access tokens from an identity provider (JWKS)", "")
+MCPPROXY_PLUGIN(
+    OAuthPlugin, "auth-oauth", "auth_bridge", "0.1.0",
+    "OAuth resource server (JWT access tokens from an identity provider) and OAuth client "
+    "of upstream servers",
+    "auth")

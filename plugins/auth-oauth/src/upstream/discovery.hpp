@@ -1,0 +1,42 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcpproxy/sdk/http_client.hpp"
+#include "upstream/bearer_challenge.hpp"
+
+namespace mcpproxy::oauth {
+
+// What a login needs to know about an upstream server's authorization server.
+struct AuthorizationServer {
+    std::string resource;  // the RFC 8707 resource indicator for the upstream server
+    std::string issuer;
+    std::string authorization_endpoint;
+    std::string token_endpoint;
+    std::string registration_endpoint;  // empty: no dynamic client registration
+    std::string revocation_endpoint;
+    std::vector<std::string> scopes_supported;    // the resource's, else the server's
+    std::vector<std::string> token_auth_methods;  // token_endpoint_auth_methods_supported
+};
+
+// Checks an authorization server's RFC 8414 / OpenID metadata document; throws OAuthFlowError
+// when a required endpoint is missing or PKCE S256 is not offered.
+[[nodiscard]] AuthorizationServer read_authorization_server_metadata(const nlohmann::json& doc,
+                                                                     const std::string& issuer);
+
+// RFC 9728 protected-resource metadata (from the challenge's resource_metadata, else the
+// well-known URLs of server_url), then the authorization server's metadata. Throws
+// OAuthFlowError saying what was tried.
+[[nodiscard]] AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
+                                                                const std::string& server_url,
+                                                                const BearerChallenge* challenge);
+
+// Sends an unauthenticated MCP initialize to server_url and returns the Bearer challenge of its
+// 401 answer (nullopt when it answers otherwise).
+[[nodiscard]] std::optional<BearerChallenge> probe_challenge(sdk::HttpClient& http,
+                                                             const std::string& server_url);
+
+}  // namespace mcpproxy::oauth
