@@ -24,6 +24,7 @@
 #include "kernel/upstream/mcp_client.hpp"
 #include "kernel/upstream/transport_factory.hpp"
 #include "kernel/util/host_port.hpp"
+#include "mcpproxy/sdk/tunnel_adapter.hpp"
 
 namespace mcpproxy::app {
 namespace {
@@ -163,6 +164,33 @@ CheckResult check_upstream(const config::UpstreamConfig& s, asio::io_context& io
     return r;
 }
 
+// The daemon first (found? which version?), then the adapter's own preflight, which also refuses
+// versions older than the adapter supports.
+CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& adapter) {
+    const std::string provider = adapter.provider();
+    std::string version;
+    try {
+        version = adapter.daemon_version();
+    } catch (const std::exception& e) {
+        return problem(check, CheckStatus::fail, provider + ": " + e.what(),
+                       "install the " + provider +
+                           " daemon, or point the plugin's settings at it, then run doctor again");
+    }
+    const std::string daemon =
+        provider + " daemon " + (version.empty() ? "(version not reported)" : version);
+    try {
+        adapter.preflight();
+    } catch (const std::exception& e) {
+        CheckResult r = problem(check, CheckStatus::fail, daemon + ": " + e.what(),
+                                "do what the message says, then run doctor again");
+        r.version = version;
+        return r;
+    }
+    CheckResult r = ok(check, daemon + ", found and usable");
+    r.version = version;
+    return r;
+}
+
 void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<CheckResult>& out) {
     try {
         tunnel::check_management_rules(c);
@@ -197,13 +225,7 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
         }
         if (auto* adapter = p.instance->tunnel_adapter()) {
             adapters = true;
-            const std::string check = "tunnel:" + p.info.name;
-            try {
-                adapter->preflight();
-                out.push_back(ok(check, adapter->provider() + ": daemon found and usable"));
-            } catch (const std::exception& e) {
-                out.push_back(problem(check, CheckStatus::fail, e.what(), "see the message above"));
-            }
+            out.push_back(check_tunnel_adapter("tunnel:" + p.info.name, *adapter));
         }
     }
     try {

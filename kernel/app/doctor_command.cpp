@@ -25,6 +25,7 @@ int doctor_command(const CliOverrides& cli, const std::string& output, std::ostr
             {"check", r.check}, {"status", to_string(r.status)}, {"detail", r.detail}};
         if (!r.fix.empty()) row["fix"] = r.fix;
         if (r.elapsed_ms >= 0) row["elapsed_ms"] = r.elapsed_ms;
+        if (!r.version.empty()) row["version"] = r.version;
         rows.push_back(std::move(row));
     }
     if (output == "json") {

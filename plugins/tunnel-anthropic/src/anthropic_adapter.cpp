@@ -95,6 +95,10 @@ void AnthropicAdapter::preflight() {
                         config_.domain);
 }
 
+std::string AnthropicAdapter::daemon_version() {
+    return tunnel_cloudflared::preflight_cloudflared(config_.binary).version;
+}
+
 void AnthropicAdapter::check_certificate() {
     if (config_.cert_dir.empty()) return;
     const auto warning =

@@ -27,6 +27,10 @@ void CloudflaredAdapter::preflight() {
                         ")");
 }
 
+std::string CloudflaredAdapter::daemon_version() {
+    return preflight_cloudflared(config_.binary).version;
+}
+
 void CloudflaredAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) {
     if (binary_path_.empty()) preflight();
     status_.attach(&events);

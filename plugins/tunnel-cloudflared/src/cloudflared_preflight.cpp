@@ -1,6 +1,7 @@
 #include "cloudflared_preflight.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 #include "mcpproxy/tunnel_common/program_run.hpp"
 
@@ -14,6 +15,16 @@ std::string first_line(const std::string& text) {
     return line;
 }
 }  // namespace
+
+std::string parse_cloudflared_version(const std::string& output) {
+    // "cloudflared version 2024.11.1 (built 2024-11-25-1317 UTC)"; dev builds say "DEV".
+    static constexpr std::string_view kPrefix = "cloudflared version ";
+    const auto at = output.find(kPrefix);
+    if (at == std::string::npos) return {};
+    const auto start = at + kPrefix.size();
+    const auto end = output.find_first_of(" \t\r\n", start);
+    return output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
 
 PreflightResult preflight_cloudflared(const std::string& binary) {
     const auto path = tc::find_program(binary);
@@ -37,8 +48,8 @@ PreflightResult preflight_cloudflared(const std::string& binary) {
                                  (run.output.empty() ? "" : ": " + first_line(run.output)) +
                                  "); check that it is a working cloudflared");
     }
-    const auto version = tc::find_version(run.output);
-    if (run.output.find("cloudflared") == std::string::npos || version.empty()) {
+    const auto version = parse_cloudflared_version(run.output);
+    if (version.empty()) {
         throw std::runtime_error("`" + *path +
                                  " --version` did not print a cloudflared version (got \"" +
                                  first_line(run.output) + "\"); point \"binary\" at cloudflared");

@@ -50,7 +50,17 @@ NgrokAdapter::~NgrokAdapter() {
     stop();
 }
 
-void NgrokAdapter::preflight() {
+std::string parse_ngrok_version(const std::string& output) {
+    // "ngrok version 3.18.4"
+    static constexpr std::string_view kPrefix = "ngrok version ";
+    const auto at = output.find(kPrefix);
+    if (at == std::string::npos) return {};
+    const auto start = at + kPrefix.size();
+    const auto end = output.find_first_of(" \t\r\n", start);
+    return output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string NgrokAdapter::daemon_version() {
     if (!tc::find_program(config_.program)) {
         throw std::runtime_error("the ngrok agent (" + config_.program +
                                  ") was not found on PATH: install ngrok v3 "
@@ -58,10 +68,15 @@ void NgrokAdapter::preflight() {
                                  "config to its full path");
     }
     const auto v = tc::run_program({config_.program, "version"});
-    const auto version = tc::find_version(v.output);
+    const auto version = parse_ngrok_version(v.output);
     if (v.exit_code != 0 || version.empty()) {
         throw std::runtime_error("`ngrok version` failed: " + first_line(v.output + v.error));
     }
+    return version;
+}
+
+void NgrokAdapter::preflight() {
+    const auto version = daemon_version();
     if (version.front() < '3' || version.find('.') != 1) {
         throw std::runtime_error("ngrok " + version +
                                  " is not supported: mcpproxy needs the v3 agent; update ngrok");

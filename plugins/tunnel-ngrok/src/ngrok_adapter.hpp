@@ -19,6 +19,10 @@ namespace mcpproxy::tunnel_ngrok {
 // supervisor (restarts with back-off), with the authtoken in NGROK_AUTHTOKEN. The URL comes from
 // the `started tunnel` log line at once and is confirmed by the agent API (/api/endpoints, else
 // /api/tunnels) on 127.0.0.1:<web_port>; ERR_NGROK_* lines become plain-words status details.
+// The version in `ngrok version` output ("ngrok version 3.18.4" -> "3.18.4"); empty when the text
+// is not ngrok's.
+std::string parse_ngrok_version(const std::string& output);
+
 class NgrokAdapter final : public sdk::TunnelAdapter {
 public:
     NgrokAdapter(sdk::Host& host, NgrokConfig config);
@@ -26,6 +30,7 @@ public:
 
     [[nodiscard]] std::string provider() const override { return "ngrok"; }
     void preflight() override;
+    [[nodiscard]] std::string daemon_version() override;
     void start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) override;
     void stop() noexcept override;
     [[nodiscard]] sdk::TunnelStatus status() const override { return keeper_.get(); }

@@ -1,5 +1,6 @@
 #include "tailscale_adapter.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 
@@ -20,6 +21,16 @@ std::optional<std::string> version_problem(const std::string& version) {
            "tailscale";
 }
 
+std::string parse_tailscale_version(const std::string& output) {
+    const auto start = output.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos || !std::isdigit(static_cast<unsigned char>(output[start])))
+        return {};
+    const auto end = output.find_first_of(" \t\r\n", start);
+    const auto version =
+        output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    return version.find('.') == std::string::npos ? std::string() : version;
+}
+
 TailscaleAdapter::TailscaleAdapter(sdk::Host& host, TailscaleConfig config)
     : host_(host), config_(std::move(config)), cli_(config_) {}
 
@@ -27,18 +38,28 @@ TailscaleAdapter::~TailscaleAdapter() {
     stop();
 }
 
-void TailscaleAdapter::preflight() {
-    if (!tunnel_common::find_program(config_.program)) {
+namespace {
+void require_cli(const std::string& program) {
+    if (!tunnel_common::find_program(program)) {
         throw std::runtime_error(
-            "the tailscale CLI (" + config_.program +
+            "the tailscale CLI (" + program +
             ") was not found on PATH: install Tailscale (https://tailscale.com/download) or set "
             "\"tailscale\" in the plugin's config to its full path");
     }
+}
+}  // namespace
+
+std::string TailscaleAdapter::daemon_version() {
+    require_cli(config_.program);
     const auto v = cli_.run({"version"});
     if (v.exit_code != 0) {
         throw std::runtime_error("`tailscale version` failed: " + last_line(v.output + v.error));
     }
-    if (auto problem = version_problem(tunnel_common::find_version(v.output))) {
+    return parse_tailscale_version(v.output);
+}
+
+void TailscaleAdapter::preflight() {
+    if (auto problem = version_problem(daemon_version())) {
         throw std::runtime_error(*problem);
     }
     const auto st = cli_.status();

@@ -24,6 +24,7 @@ public:
 
     [[nodiscard]] std::string provider() const override { return "tailscale"; }
     void preflight() override;
+    [[nodiscard]] std::string daemon_version() override;
     void start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) override;
     void stop() noexcept override;
     [[nodiscard]] sdk::TunnelStatus status() const override { return keeper_.get(); }
@@ -48,5 +49,8 @@ private:
 
 // "tailscale 1.50.1 is too old ..." when the version cannot do `serve --bg`; nullopt when fine.
 std::optional<std::string> version_problem(const std::string& version);
+// The version on the first line of `tailscale version` ("1.76.6\n  tailscale commit: ..." ->
+// "1.76.6"); empty when the first line is not a version.
+std::string parse_tailscale_version(const std::string& output);
 
 }  // namespace mcpproxy::tunnel_tailscale

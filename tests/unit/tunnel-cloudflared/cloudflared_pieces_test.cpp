@@ -3,9 +3,21 @@
 #include "cloudflared_config.hpp"
 #include "cloudflared_daemon.hpp"
 #include "cloudflared_log.hpp"
+#include "cloudflared_preflight.hpp"
 
 namespace mcpproxy::tunnel_cloudflared {
 namespace {
+
+TEST(CloudflaredVersion, ReadsCloudflaredVersionOutput) {
+    EXPECT_EQ(
+        parse_cloudflared_version("cloudflared version 2024.11.1 (built 2024-11-25-1317 UTC)\n"),
+        "2024.11.1");
+    EXPECT_EQ(parse_cloudflared_version("cloudflared version 2023.7.3 (built 2023-07-25-1417 UTC)"),
+              "2023.7.3");
+    EXPECT_EQ(parse_cloudflared_version("cloudflared version DEV (built unknown)\n"), "DEV");
+    EXPECT_EQ(parse_cloudflared_version("ngrok version 3.18.4\n"), "");
+    EXPECT_EQ(parse_cloudflared_version(""), "");
+}
 
 TEST(CloudflaredLog, ReadsTheLinesThatMatter) {
     const auto banner = read_log_line(

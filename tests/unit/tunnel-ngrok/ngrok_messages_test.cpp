@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ngrok_adapter.hpp"
 #include "ngrok_agent_api.hpp"
 #include "ngrok_config.hpp"
 #include "ngrok_files.hpp"
@@ -11,6 +12,13 @@ namespace mcpproxy::tunnel_ngrok {
 namespace {
 
 using nlohmann::json;
+
+TEST(NgrokVersion, ReadsNgrokVersionOutput) {
+    EXPECT_EQ(parse_ngrok_version("ngrok version 3.18.4\n"), "3.18.4");
+    EXPECT_EQ(parse_ngrok_version("ngrok version 2.3.41\n"), "2.3.41");  // preflight refuses v2
+    EXPECT_EQ(parse_ngrok_version("ERROR:  unknown command \"version\"\n"), "");
+    EXPECT_EQ(parse_ngrok_version(""), "");
+}
 
 TEST(NgrokLog, StartedTunnelLineGivesTheUrl) {
     const auto l = parse_log_line(

@@ -126,6 +126,21 @@ TEST(TailscaleVersion, NeedsServeBackground) {
     EXPECT_TRUE(version_problem(""));
 }
 
+TEST(TailscaleVersion, ReadsTheFirstLineOfTailscaleVersion) {
+    // `tailscale version` of a release build, and of an unstable one.
+    EXPECT_EQ(
+        parse_tailscale_version("1.76.6\n"
+                                "  tailscale commit: 0ae6b7a9d2e5f1a6d3f5e4d2b1c0a9f8e7d6c5b4\n"
+                                "  other commit: 1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e\n"
+                                "  go version: go1.23.1\n"),
+        "1.76.6");
+    EXPECT_EQ(parse_tailscale_version("1.77.105-t4ff6c8d37-gd1e2f3a45\n  tailscale commit: x\n"),
+              "1.77.105-t4ff6c8d37-gd1e2f3a45");
+    EXPECT_FALSE(version_problem(parse_tailscale_version("1.77.105-t4ff6c8d37-gd1e2f3a45\n")));
+    EXPECT_EQ(parse_tailscale_version("failed to connect to local tailscaled\n"), "");
+    EXPECT_EQ(parse_tailscale_version(""), "");
+}
+
 TEST(TailscaleCli, LastLineIsTheError) {
     EXPECT_EQ(last_line("Available\n\nport 8080 is not allowed for funnel\n\n"),
               "port 8080 is not allowed for funnel");
