@@ -1,0 +1,243 @@
+// The upstream OAuth client's pure pieces: challenge parsing, well-known URL derivation, PKCE,
+// metadata checks, discovery against scripted HTTP answers, the "upstreams" config.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "inbound_config.hpp"
+#include "mcpproxy/sdk/testing/scripted_http_client.hpp"
+#include "upstream/bearer_challenge.hpp"
+#include "upstream/discovery.hpp"
+#include "upstream/oauth_http.hpp"
+#include "upstream/oauth_urls.hpp"
+#include "upstream/pkce.hpp"
+#include "upstream/token_endpoint.hpp"
+
+namespace mcpproxy::oauth {
+namespace {
+
+using sdk::testing::ScriptedHttpClient;
+using Strings = std::vector<std::string>;
+
+TEST(BearerChallenge, ReadsQuotedAndBareParameters) {
+    const auto c = parse_bearer_challenge(
+        R"(Bearer resource_metadata="https://mcp.example/.well-known/oauth-protected-resource/mcp", scope="files:read files:write", error=invalid_token)");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->resource_metadata, "https://mcp.example/.well-known/oauth-protected-resource/mcp");
+    EXPECT_EQ(c->scope, "files:read files:write");
+    EXPECT_EQ(c->error, "invalid_token");
+}
+
+TEST(BearerChallenge, FindsBearerAmongOtherChallengesInAnyCase) {
+    const auto c = parse_bearer_challenge(
+        R"(Basic realm="x", bearer Resource_Metadata="https://a.example/m", Negotiate abc==)");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->resource_metadata, "https://a.example/m");
+    EXPECT_TRUE(c->scope.empty());
+}
+
+TEST(BearerChallenge, NoBearerMeansNone) {
+    EXPECT_FALSE(parse_bearer_challenge(R"(Basic realm="bearer")"));
+    EXPECT_FALSE(parse_bearer_challenge(""));
+    EXPECT_TRUE(parse_bearer_challenge("Bearer"));
+}
+
+TEST(OAuthUrls, ProtectedResourceMetadataTriesThePathFirstThenTheRoot) {
+    EXPECT_EQ(protected_resource_metadata_urls("https://mcp.example:8443/public/mcp?x=1"),
+              (Strings{"https://mcp.example:8443/.well-known/oauth-protected-resource/public/mcp",
+                       "https://mcp.example:8443/.well-known/oauth-protected-resource"}));
+    EXPECT_EQ(protected_resource_metadata_urls("https://mcp.example/"),
+              (Strings{"https://mcp.example/.well-known/oauth-protected-resource"}));
+}
+
+TEST(OAuthUrls, AuthorizationServerMetadataFollowsThePathInsertionRules) {
+    EXPECT_EQ(authorization_server_metadata_urls("https://auth.example"),
+              (Strings{"https://auth.example/.well-known/oauth-authorization-server",
+                       "https://auth.example/.well-known/openid-configuration"}));
+    EXPECT_EQ(authorization_server_metadata_urls("https://auth.example/tenant1/"),
+              (Strings{"https://auth.example/.well-known/oauth-authorization-server/tenant1",
+                       "https://auth.example/.well-known/openid-configuration/tenant1",
+                       "https://auth.example/tenant1/.well-known/openid-configuration"}));
+}
+
+TEST(OAuthUrls, CanonicalResourceAndFormEncoding) {
+    EXPECT_EQ(canonical_resource("HTTPS://MCP.Example/Path/mcp/#frag"),
+              "https://mcp.example/Path/mcp");
+    EXPECT_EQ(form_encode({{"redirect_uri", "http://127.0.0.1:8765/callback"}, {"scope", "a b"}}),
+              "redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&scope=a%20b");
+    const auto q = parse_query("code=abc%2F1&state=s+t&state=second&empty");
+    EXPECT_EQ(q.at("code"), "abc/1");
+    EXPECT_EQ(q.at("state"), "s t");
+    EXPECT_EQ(q.at("empty"), "");
+    EXPECT_EQ(with_query("https://a.example/authorize?x=1", {{"y", "2"}}),
+              "https://a.example/authorize?x=1&y=2");
+}
+
+TEST(OAuthUrls, PlainHttpOnlyOnLoopback) {
+    EXPECT_TRUE(is_http_url("https://auth.example/token"));
+    EXPECT_TRUE(is_http_url("http://127.0.0.1:9000/token"));
+    EXPECT_TRUE(is_http_url("http://localhost/token"));
+    EXPECT_FALSE(is_http_url("http://auth.example/token"));
+    EXPECT_FALSE(is_http_url("http://127.0.0.1.evil.example/token"));
+    EXPECT_FALSE(is_http_url("file:///etc/passwd"));
+}
+
+TEST(Pkce, VerifierIsRandomUrlSafeAndTheChallengeIsItsSha256) {
+    // Expected value computed independently (Python hashlib + urlsafe base64, no padding).
+    EXPECT_EQ(s256_challenge("dBjftJeZ4CVP-mJ92K9rZ6cOs9Mgd6rS0sg9LjQ9vN8"),
+              "F6BwZe7tJQQt0qPG2JhBZDrG702HTkTL07Vw_S7mP3Q");
+    std::set<std::string> seen;
+    for (int i = 0; i < 50; ++i) {
+        const auto p = make_pkce();
+        EXPECT_EQ(p.verifier.size(), 43U);
+        EXPECT_EQ(p.verifier.find_first_not_of(
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+                  std::string::npos);
+        EXPECT_EQ(p.challenge, s256_challenge(p.verifier));
+        seen.insert(p.verifier);
+    }
+    EXPECT_EQ(seen.size(), 50U);
+}
+
+nlohmann::json as_metadata(const std::string& issuer) {
+    return {{"issuer", issuer},
+            {"authorization_endpoint", issuer + "/authorize"},
+            {"token_endpoint", issuer + "/token"},
+            {"registration_endpoint", issuer + "/register"},
+            {"code_challenge_methods_supported", {"plain", "S256"}},
+            {"scopes_supported", {"openid", "mcp"}}};
+}
+
+TEST(AuthorizationServerMetadata, RefusesAServerWithoutS256) {
+    auto doc = as_metadata("https://auth.example");
+    doc["code_challenge_methods_supported"] = {"plain"};
+    try {
+        (void)read_authorization_server_metadata(doc, "https://auth.example");
+        FAIL() << "accepted metadata without S256";
+    } catch (const OAuthFlowError& e) {
+        EXPECT_NE(std::string(e.what()).find("S256"), std::string::npos) << e.what();
+    }
+    doc.erase("code_challenge_methods_supported");
+    EXPECT_THROW((void)read_authorization_server_metadata(doc, "https://auth.example"),
+                 OAuthFlowError);
+}
+
+TEST(AuthorizationServerMetadata, RefusesAnotherIssuerAndNonTlsEndpoints) {
+    auto doc = as_metadata("https://other.example");
+    EXPECT_THROW((void)read_authorization_server_metadata(doc, "https://auth.example"),
+                 OAuthFlowError);
+    doc = as_metadata("https://auth.example");
+    doc["token_endpoint"] = "http://auth.example/token";
+    EXPECT_THROW((void)read_authorization_server_metadata(doc, "https://auth.example"),
+                 OAuthFlowError);
+}
+
+TEST(Discovery, FollowsTheChallengesResourceMetadataThenPathInsertedAsMetadata) {
+    ScriptedHttpClient http;
+    http.answer_json("https://mcp.example/custom-prm", 200,
+                     nlohmann::json{{"resource", "https://mcp.example/mcp"},
+                                    {"authorization_servers", {"https://auth.example/t1"}},
+                                    {"scopes_supported", {"mcp:tools"}}}
+                         .dump());
+    // The RFC 8414 path-inserted form is missing; the OpenID path-inserted form answers.
+    http.answer_json("https://auth.example/.well-known/openid-configuration/t1", 200,
+                     as_metadata("https://auth.example/t1").dump());
+    BearerChallenge challenge{"https://mcp.example/custom-prm", "", ""};
+    const auto as = discover_authorization_server(http, "https://mcp.example/mcp", &challenge);
+    EXPECT_EQ(as.issuer, "https://auth.example/t1");
+    EXPECT_EQ(as.resource, "https://mcp.example/mcp");
+    EXPECT_EQ(as.token_endpoint, "https://auth.example/t1/token");
+    EXPECT_EQ(as.scopes_supported, Strings{"mcp:tools"});  // the resource's scopes win
+    const auto requests = http.requests();
+    ASSERT_EQ(requests.size(), 3U);
+    EXPECT_EQ(requests[1].url, "https://auth.example/.well-known/oauth-authorization-server/t1");
+}
+
+TEST(Discovery, WithoutAChallengeTriesTheWellKnownUrlsAndChecksTheResource) {
+    ScriptedHttpClient http;
+    http.answer_json("https://mcp.example/.well-known/oauth-protected-resource", 200,
+                     nlohmann::json{{"resource", "https://other.example/mcp"},
+                                    {"authorization_servers", {"https://auth.example"}}}
+                         .dump());
+    try {
+        (void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+        FAIL() << "accepted metadata for another resource";
+    } catch (const OAuthFlowError& e) {
+        EXPECT_NE(std::string(e.what()).find("another resource"), std::string::npos);
+    }
+    EXPECT_EQ(http.requests().at(0).url,
+              "https://mcp.example/.well-known/oauth-protected-resource/mcp");
+}
+
+TEST(Discovery, SaysWhatItTriedWhenNothingAnswers) {
+    ScriptedHttpClient http;
+    try {
+        (void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+        FAIL();
+    } catch (const OAuthFlowError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("/.well-known/oauth-protected-resource/mcp"), std::string::npos) << m;
+    }
+}
+
+TEST(TokenAnswer, SortsIssuedRejectedAndFailed) {
+    sdk::HttpClientResponse ok{
+        200,
+        {},
+        R"({"access_token":"a","token_type":"Bearer","refresh_token":"r","expires_in":60})",
+        {}};
+    auto a = read_token_answer(ok);
+    EXPECT_EQ(a.kind, TokenAnswer::Kind::issued);
+    EXPECT_EQ(a.tokens.expires_in, 60);
+    EXPECT_EQ(a.tokens.refresh_token, "r");
+    a = read_token_answer({400, {}, R"({"error":"invalid_grant"})", {}});
+    EXPECT_EQ(a.kind, TokenAnswer::Kind::rejected);
+    a = read_token_answer({503, {}, "busy", {}});
+    EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
+    a = read_token_answer({200, {}, R"({"access_token":"a","token_type":"mac"})", {}});
+    EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
+}
+
+std::string config_error(const std::string& text) {
+    try {
+        (void)parse_oauth_config(text);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(UpstreamConfig, ParsesServersPortAndTimeout) {
+    const auto c = parse_oauth_config(
+        R"({"upstreams":{"github":{"client_id":"abc","client_secret":"s3cr3t","scopes":["repo"],
+        "send_resource":false},"notion":{}},"callback_port":9999,"login_timeout":"30s"})");
+    EXPECT_FALSE(c.inbound);
+    EXPECT_EQ(c.upstream.callback_port, 9999);
+    EXPECT_EQ(c.upstream.login_timeout, std::chrono::seconds(30));
+    EXPECT_EQ(c.upstream.redirect_uri(), "http://127.0.0.1:9999/callback");
+    const auto gh = c.upstream.for_server("github");
+    EXPECT_EQ(gh.client_id, "abc");
+    EXPECT_FALSE(gh.send_resource);
+    EXPECT_EQ(gh.scopes, Strings{"repo"});
+    EXPECT_TRUE(c.upstream.for_server("unknown").send_resource);
+    EXPECT_EQ(parse_oauth_config("{}").upstream.callback_port, 8765);
+}
+
+TEST(UpstreamConfig, NamesTheKeyOfEachErrorAndNeverQuotesTheSecret) {
+    EXPECT_NE(config_error(R"({"upstreams":{"gh":{"client_secret":"s3cr3t"}}})")
+                  .find("config.upstreams.gh.client_secret"),
+              std::string::npos);
+    EXPECT_EQ(config_error(R"({"upstreams":{"gh":{"client_secret":"s3cr3t"}}})").find("s3cr3t"),
+              std::string::npos);
+    EXPECT_NE(config_error(R"({"upstreams":{"gh":{"scope":["x"]}}})").find("config.upstreams.gh"),
+              std::string::npos);
+    EXPECT_NE(config_error(R"({"upstreams":{"gh":{"send_resource":"no"}}})").find("send_resource"),
+              std::string::npos);
+    EXPECT_NE(config_error(R"({"callback_port":70000})").find("config.callback_port"),
+              std::string::npos);
+    EXPECT_NE(config_error(R"({"upstreams":[]})").find("config.upstreams"), std::string::npos);
+    EXPECT_NE(config_error(R"({"upstream":{}})").find("upstream"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mcpproxy::oauth
