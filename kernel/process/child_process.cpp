@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "kernel/process/launch.hpp"
+#include "kernel/process/orphan_guard.hpp"
 #include "kernel/process/process_group.hpp"
 #include "kernel/process/write_without_sigpipe.hpp"
 
@@ -97,12 +98,18 @@ ChildProcess::ChildProcess(Passkey, asio::any_io_executor executor, const SpawnO
         }
     } catch (...) {
         kill_now();
+        unguard_process_group(pid_);
         throw;
     }
 }
 
 ChildProcess::~ChildProcess() {
-    if (!exit_code()) kill_now();
+    if (!exit_code()) {
+        kill_now();  // the whole group, with SIGKILL: nothing of it is left to guard
+    } else if (group_alive()) {
+        return;  // members outlived the leader: the orphan guard still ends them if we crash
+    }
+    unguard_process_group(pid_);
 }
 
 void ChildProcess::watch_exit() {

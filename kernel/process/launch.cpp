@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernel/process/child_environment.hpp"
+#include "kernel/process/orphan_guard.hpp"
 #include "kernel/process/program_lookup.hpp"
 
 namespace mcpproxy::process {
@@ -150,6 +151,7 @@ LaunchedChild launch(const SpawnOptions& options) {
     const int rc = ::posix_spawn(&pid, executable.c_str(), actions.get(), attr.get(), argv.data(),
                                  environment.data());
     if (rc != 0) throw_errno(rc, "cannot start " + program);
+    guard_process_group(pid);
     child.pid = pid;
     return child;
 }

@@ -18,7 +18,8 @@ struct LaunchedChild {
 
 // Starts options.argv with posix_spawn in a new process group, default signal dispositions (glibc
 // leaves only its two internal real-time signals ignored), an empty signal mask and no inherited
-// descriptors besides 0, 1 and 2. Throws std::runtime_error
+// descriptors besides 0, 1 and 2; the group is listed with the orphan guard (orphan_guard.hpp) when
+// it is enabled. Throws std::runtime_error
 // (program not found, missing working directory) or std::system_error ("cannot start X: ...").
 // Error texts name the program and the directory, never environment values.
 LaunchedChild launch(const SpawnOptions& options);
