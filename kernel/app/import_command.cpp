@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
 #include "kernel/config/config_error.hpp"
 #include "kernel/config/config_loader.hpp"
+#include "kernel/importer/claude_code_reader.hpp"
 #include "kernel/importer/client_sources.hpp"
 #include "kernel/importer/config_merge.hpp"
 #include "kernel/importer/server_list_reader.hpp"
@@ -37,6 +39,11 @@ nlohmann::json parse_json_file(const fs::path& path) {
     }
 }
 
+fs::path home_dir() {
+    const char* home = std::getenv("HOME");
+    return home != nullptr ? home : "";
+}
+
 fs::path resolve_source(const std::string& from) {
     const auto& clients = importer::known_clients();
     if (std::find(clients.begin(), clients.end(), from) == clients.end()) {
@@ -47,15 +54,46 @@ fs::path resolve_source(const std::string& from) {
         }
         return from;
     }
-    const char* home = std::getenv("HOME");
     std::string looked;
-    for (const auto& p :
-         importer::client_config_paths(from, home ? home : "", fs::current_path())) {
+    for (const auto& p : importer::client_config_paths(from, home_dir(), fs::current_path())) {
         if (fs::is_regular_file(p)) return p;
         looked += (looked.empty() ? "" : ", ") + p.string();
     }
     throw std::runtime_error("no " + from + " config found (looked in " + looked +
                              "); give the file with --from PATH");
+}
+
+std::string servers_word(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " server" : " servers");
+}
+
+// Claude Code spreads its servers over ~/.claude.json (user scope and each project's local scope)
+// and the projects' .mcp.json files: all of them are read.
+importer::ServerList read_claude_code_scopes() {
+    const fs::path user_file = home_dir() / ".claude.json";
+    const fs::path cwd = fs::current_path();
+    std::optional<nlohmann::json> user;
+    if (fs::is_regular_file(user_file)) user = parse_json_file(user_file);
+    if (!user && !fs::is_regular_file(cwd / ".mcp.json")) {
+        throw std::runtime_error("no claude-code config found (looked in " + user_file.string() +
+                                 ", " + (cwd / ".mcp.json").string() +
+                                 "); give the file with --from PATH");
+    }
+    return importer::read_claude_code(user, user_file, cwd);
+}
+
+importer::ServerList read_source(const std::string& from) {
+    if (from == "claude-code") return read_claude_code_scopes();
+    const fs::path source = resolve_source(from);
+    const auto document = parse_json_file(source);
+    if (importer::is_claude_code_user_file(document)) {
+        return importer::read_claude_code(document, source, std::nullopt);
+    }
+    auto list = importer::read_server_list(document);
+    list.sources.push_back(source.string() + ": " +
+                           servers_word(list.servers.size() + list.skipped.size()) + " (" +
+                           list.format + ")");
+    return list;
 }
 
 // An existing config keeps its owner, group and group-read bit (a service may read it through
@@ -76,13 +114,14 @@ void write_config(const fs::path& path, const std::string& text) {
 }  // namespace
 
 int import_command(const ImportOptions& options, std::ostream& out, std::ostream& err) {
-    const fs::path source = resolve_source(options.from);
     const fs::path target = options.config_file.empty()
                                 ? fs::path(config::default_data_dir()) / "mcp_config.json"
                                 : fs::path(options.config_file);
-    const auto list = importer::read_server_list(parse_json_file(source));
-    out << "importing from " << source.string() << " (" << list.format << ") into "
-        << target.string() << "\n";
+    const auto list = read_source(options.from);
+    // What was read and what came of it, one line each: readable on a terminal and in a log.
+    for (const auto& source : list.sources) out << "read " << source << "\n";
+    out << "converted " << servers_word(list.servers.size()) << ", skipped " << list.skipped.size()
+        << "; merging into " << target.string() << "\n";
     nlohmann::json current = nlohmann::json::object();
     if (fs::exists(target)) {
         current = parse_json_file(target);

@@ -12,7 +12,8 @@ std::vector<std::filesystem::path> client_config_paths(const std::string& client
                 home / "Library" / "Application Support" / "Claude" / "claude_desktop_config.json"};
     }
     if (client == "claude-code") {
-        // Project scope (.mcp.json, checked in) first, then the user's ~/.claude.json.
+        // `import --from claude-code` reads every scope (claude_code_reader.hpp); these are the
+        // files a single-file reader would try, most specific first.
         return {cwd / ".mcp.json", home / ".claude.json"};
     }
     if (client == "cursor") return {cwd / ".cursor" / "mcp.json", home / ".cursor" / "mcp.json"};

@@ -47,8 +47,9 @@ Json string_map(const Json& source, const std::string& field, ImportedServer& s)
     return out;
 }
 
-// Converts one entry; returns a reason when it cannot be imported.
-std::string convert(const std::string& source_name, const Json& in, ImportedServer& s) {
+}  // namespace
+
+std::string convert_server(const std::string& source_name, const Json& in, ImportedServer& s) {
     if (!in.is_object()) return "not an object";
     s.original_name = source_name;
     s.name = safe_server_name(source_name);
@@ -114,10 +115,12 @@ std::string convert(const std::string& source_name, const Json& in, ImportedServ
     return {};
 }
 
+namespace {
+
 void add_entry(ServerList& list, std::set<std::string>& taken, const std::string& name,
                const Json& entry) {
     ImportedServer s;
-    if (auto why = convert(name, entry, s); !why.empty()) {
+    if (auto why = convert_server(name, entry, s); !why.empty()) {
         list.skipped.push_back(name + ": " + why);
         return;
     }

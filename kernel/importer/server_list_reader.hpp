@@ -15,7 +15,8 @@ struct ImportedServer {
 };
 
 struct ServerList {
-    std::string format;  // which shape the document had, in words
+    std::string format;                // which shape the document had, in words
+    std::vector<std::string> sources;  // "PATH: what was found there", one per file read
     std::vector<ImportedServer> servers;
     std::vector<std::string> skipped;  // "NAME: why" for entries that cannot be imported
 };
@@ -25,6 +26,11 @@ struct ServerList {
 // Every field that is not carried over is named in the server's notes. Throws
 // std::invalid_argument when the document holds no server list at all.
 ServerList read_server_list(const nlohmann::json& document);
+
+// Converts one entry of a server list (name made safe, notes for what is not carried over) into
+// out; returns why it cannot be imported, empty when it can.
+std::string convert_server(const std::string& source_name, const nlohmann::json& entry,
+                           ImportedServer& out);
 
 // A name mcpproxy accepts (letters, digits, '_' and '-', no "__"), derived from `name`.
 std::string safe_server_name(const std::string& name);

@@ -130,6 +130,53 @@ TEST_F(ImportTest, KnownClientNameReadsItsFileUnderHome) {
     EXPECT_NE(missing.err.find("no vscode config found"), std::string::npos) << missing.err;
 }
 
+TEST_F(ImportTest, ClaudeCodeReadsUserProjectAndLocalScopesAndSaysWhatItRead) {
+    const auto home = dir / "home";
+    const auto project = dir / "work" / "webapp";
+    std::filesystem::create_directories(home);
+    std::filesystem::create_directories(project);
+    const auto upstream = stdio_upstream_binary();
+    const Json user{
+        {"numStartups", 3},
+        {"mcpServers", {{"alpha", {{"command", upstream}, {"args", {"alpha"}}}}}},
+        {"projects",
+         {{project.string(),
+           {{"allowedTools", Json::array()},
+            {"mcpServers", {{"alpha", {{"command", upstream}, {"args", {"local-alpha"}}}}}}}}}}};
+    dir.write("home/.claude.json", user.dump(2));
+    dir.write("work/webapp/.mcp.json",
+              Json{{"mcpServers", {{"beta", {{"command", upstream}, {"args", {"beta"}}}}}}}.dump());
+    // run_mcpproxy's extra variables come after the inherited ones, so HOME is changed here; the
+    // project is the current directory.
+    const std::string saved_home = std::getenv("HOME") != nullptr ? std::getenv("HOME") : "";
+    const auto saved_cwd = std::filesystem::current_path();
+    ::setenv("HOME", home.c_str(), 1);
+    std::filesystem::current_path(project);
+    const auto r = run_mcpproxy({"import", "--from", "claude-code", "--config", config.string()});
+    std::filesystem::current_path(saved_cwd);
+    ::setenv("HOME", saved_home.c_str(), 1);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("read " + (home / ".claude.json").string() +
+                         ": 1 server in user scope, 1 server in the local scope of 1 of 1 "
+                         "projects\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(
+        r.out.find("read " + (project / ".mcp.json").string() + ": 1 server in project scope\n"),
+        std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("converted 3 servers, skipped 0; merging into " + config.string()),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("alpha-webapp: from project " + project.string() + " (local scope"),
+              std::string::npos)
+        << r.out;
+    const auto written = Json::parse(read_text(config));
+    std::set<std::string> names;
+    for (const auto& s : written["mcpServers"]) names.insert(s["name"].get<std::string>());
+    EXPECT_EQ(names, (std::set<std::string>{"alpha", "alpha-webapp", "beta"}));
+}
+
 TEST(Init, WritesACommentedConfigThatLoads) {
     TempDir dir;
     const auto path = dir / "new.json";
