@@ -22,7 +22,7 @@ struct ActivityRecord {
     std::string server{};
     std::string tool{};
     std::string decision{};  // kDecisionAllowed | kDecisionDenied
-    std::string reason{};    // deny reason code, empty when allowed
+    std::string reason{};    // deny reason code; for an upstream-unavailable error, its message
     int http_status = 0;
     std::optional<int> jsonrpc_error{};
     std::chrono::microseconds latency{0};

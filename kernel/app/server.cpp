@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <future>
+#include <set>
 
 #include "kernel/activity/sqlite_activity_store.hpp"
 #include "kernel/app/plugin_services.hpp"
@@ -9,6 +10,7 @@
 #include "kernel/log/logging.hpp"
 #include "kernel/protocol/jsonrpc.hpp"
 #include "kernel/tunnel/tunnel_rules.hpp"
+#include "kernel/upstream/plugin_credentials.hpp"
 #include "kernel/upstream/transport_factory.hpp"
 #include "kernel/util/atomic_file.hpp"
 
@@ -71,9 +73,30 @@ void Server::check_rules() {
                                tunnel::tunnel_setup_hint(bridges));
 }
 
+std::shared_ptr<upstream::PluginCredentials> Server::upstream_credentials() {
+    std::vector<upstream::CredentialProvider> providers;
+    for (auto& p : plugins_->plugins()) {
+        if (p.failed || !p.instance) continue;
+        try {
+            if (auto* credentials = p.instance->upstream_credentials()) {
+                providers.push_back({p.info.name, credentials});
+                log_->info("plugin {} supplies credentials for HTTP upstream servers", p.info.name);
+            }
+        } catch (const std::exception& e) {
+            log_->error("plugin {}: upstream_credentials() failed: {} (ignored)", p.info.name,
+                        e.what());
+        } catch (...) {
+            log_->error("plugin {}: upstream_credentials() failed (ignored)", p.info.name);
+        }
+    }
+    if (providers.empty()) return nullptr;
+    return std::make_shared<upstream::PluginCredentials>(std::move(providers),
+                                                         log::get("upstreams"));
+}
+
 void Server::start_upstreams() {
-    upstreams_ =
-        std::make_shared<upstream::UpstreamManager>(io_, config_, upstream::make_transport);
+    upstreams_ = std::make_shared<upstream::UpstreamManager>(
+        io_, config_, upstream::transports_with(upstream_credentials()));
     sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
     upstreams_->on_lists_changed(
         [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
@@ -273,8 +296,24 @@ void Server::schedule_housekeeping() {
         else
             readiness_->set_degraded("activity", "activity log cannot write: " + health.last_error);
         if (++housekeeping_ticks_ % 600 == 0) sessions_->sweep();
+        if (housekeeping_ticks_ % 10 == 0) report_logins_needed();
         schedule_housekeeping();
     });
+}
+
+// An upstream waiting for a person to log in is shown in /readyz's "degraded" list with what to
+// run; it does not make the process unready (the other upstreams still serve).
+void Server::report_logins_needed() {
+    std::set<std::string> now;
+    for (const auto& s : upstreams_->status()) {
+        if (s.state != upstream::UpstreamState::login_needed) continue;
+        readiness_->set_degraded("upstream:" + s.name, s.last_error);
+        now.insert(s.name);
+    }
+    for (const auto& name : logins_needed_) {
+        if (!now.contains(name)) readiness_->clear_degraded("upstream:" + name);
+    }
+    logins_needed_ = std::move(now);
 }
 
 void Server::watch_tls_files() {

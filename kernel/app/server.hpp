@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "kernel/process/supervisor.hpp"
 #include "kernel/tunnel/tunnel_board.hpp"
 #include "kernel/tunnel/tunnel_events.hpp"
+#include "kernel/upstream/plugin_credentials.hpp"
 #include "kernel/upstream/upstream_manager.hpp"
 
 namespace mcpproxy::app {
@@ -65,6 +67,9 @@ private:
     void load_plugins();
     void check_rules();
     void start_upstreams();
+    // The credential providers of the loaded plugins (null when no plugin has one).
+    std::shared_ptr<upstream::PluginCredentials> upstream_credentials();
+    void report_logins_needed();
     void bind_listeners();
     void start_tunnels();
     void write_port_file();
@@ -112,7 +117,8 @@ private:
     std::vector<sdk::TunnelAdapter*> tunnel_adapters_;
     std::unique_ptr<TunnelStatusFile> tunnel_status_file_;
     std::unique_ptr<net::asio::steady_timer> housekeeping_;
-    unsigned housekeeping_ticks_ = 0;  // touched only by the housekeeping timer's handler
+    unsigned housekeeping_ticks_ = 0;      // touched only by the housekeeping timer's handler
+    std::set<std::string> logins_needed_;  // likewise: upstreams shown as degraded in /readyz
     std::unique_ptr<SystemdNotifier> notifier_;
     std::unique_ptr<ConfigReloader> reloader_;
     std::vector<ListenerSpec> listener_specs_;

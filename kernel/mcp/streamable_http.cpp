@@ -568,7 +568,14 @@ void StreamableHttpEndpoint::record(const net::HttpExchange& ex, const sdk::Iden
     }
     r.http_status = status;
     if (response != nullptr && response->contains("error")) {
-        r.jsonrpc_error = (*response)["error"].value("code", 0);
+        const auto& error = (*response)["error"];
+        r.jsonrpc_error = error.value("code", 0);
+        // The proxy's own "upstream unavailable" says why (e.g. "login needed: run ..."): keep
+        // that with the record so an operator sees it next to the failed call.
+        if (r.reason.empty() && r.jsonrpc_error == protocol::error_code::upstream_unavailable &&
+            error.contains("message") && error["message"].is_string()) {
+            r.reason = error["message"].get<std::string>().substr(0, 300);
+        }
     }
     r.latency = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);

@@ -46,6 +46,12 @@ public:
     // True when IncomingMessage::related_request_id is filled in whenever a message belongs to one
     // of our requests (Streamable HTTP); false when the transport cannot tell (stdio).
     [[nodiscard]] virtual bool relates_messages() const { return false; }
+    // Set once the upstream refused our credentials and a credentials plugin said a person must
+    // log in: what to tell them (e.g. which command to run). The upstream manager then retries
+    // slowly instead of with its usual back-off.
+    [[nodiscard]] virtual std::optional<std::string> login_needed() const { return std::nullopt; }
+    // Changes when the credentials this transport would send next change (compare, never show).
+    [[nodiscard]] virtual std::size_t credentials_fingerprint() const { return 0; }
 };
 
 }  // namespace mcpproxy::upstream

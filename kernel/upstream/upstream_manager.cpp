@@ -26,6 +26,10 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kConnectTimeout{30};
 constexpr std::chrono::seconds kListTimeout{30};
 constexpr std::size_t kMaxPages = 100;
+// An upstream that needs a login is tried again this rarely (no 401 storm) ...
+constexpr std::chrono::seconds kLoginRetry{30};
+// ... or as soon as its credentials change (a login elsewhere), checked this often.
+constexpr std::chrono::seconds kLoginPoll{1};
 
 // (A function, not a braced list at the call site: GCC 12 cannot keep an initializer_list's
 // array alive across co_await.)
@@ -49,6 +53,8 @@ std::string_view to_string(UpstreamState state) {
             return "ready";
         case UpstreamState::failed:
             return "failed";
+        case UpstreamState::login_needed:
+            return "login_needed";
         case UpstreamState::disabled:
             return "disabled";
         case UpstreamState::stopped:
@@ -125,8 +131,9 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
         }
         const auto started = std::chrono::steady_clock::now();
         std::shared_ptr<McpClient> client;
+        std::shared_ptr<Transport> transport;
         try {
-            auto transport = transports_(u->executor, u->config, u->log);
+            transport = transports_(u->executor, u->config, u->log);
             client = std::make_shared<McpClient>(u->executor, u->config.name, transport, u->log);
             std::weak_ptr<Upstream> weak_u = u;
             const std::string name = u->config.name;
@@ -190,11 +197,16 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
             std::lock_guard lock(mutex_);
             u->last_error = e.what();
         }
+        std::optional<std::string> login;
+        if (transport) login = transport->login_needed();
         {
             std::lock_guard lock(mutex_);
             u->attempted = true;
             u->client.reset();
-            u->state = stopping_ ? UpstreamState::stopped : UpstreamState::failed;
+            u->state = stopping_ ? UpstreamState::stopped
+                       : login   ? UpstreamState::login_needed
+                                 : UpstreamState::failed;
+            if (login) u->last_error = *login;
             u->tools.clear();
             u->prompts.clear();
             u->resources.clear();
@@ -207,6 +219,12 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
             if (stopping_ || !u->config.enabled) break;
             ++u->restarts;
         }
+        if (login) {
+            u->log->info("login needed: retrying in {} s or when its credentials change",
+                         kLoginRetry.count());
+            co_await wait_for_login(u, transport);
+            continue;
+        }
         backoff.record_uptime(std::chrono::steady_clock::now() - started);
         const auto delay = backoff.next_delay();
         u->log->info("reconnecting in {} ms", delay.count());
@@ -215,6 +233,25 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
     }
     std::lock_guard lock(mutex_);
     u->state = u->config.enabled ? UpstreamState::stopped : UpstreamState::disabled;
+}
+
+asio::awaitable<void> UpstreamManager::wait_for_login(std::shared_ptr<Upstream> u,
+                                                      std::shared_ptr<Transport> transport) {
+    const auto seen = transport->credentials_fingerprint();
+    const auto until = std::chrono::steady_clock::now() + kLoginRetry;
+    while (std::chrono::steady_clock::now() < until) {
+        u->timer.expires_after(kLoginPoll);
+        auto [ec] = co_await u->timer.async_wait(kTuple);
+        if (ec) co_return;  // cancelled: restart or stop
+        {
+            std::lock_guard lock(mutex_);
+            if (stopping_ || !u->config.enabled) co_return;
+        }
+        if (transport->credentials_fingerprint() != seen) {
+            u->log->info("its credentials changed: reconnecting");
+            co_return;
+        }
+    }
 }
 
 namespace {

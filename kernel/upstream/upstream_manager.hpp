@@ -17,7 +17,9 @@
 
 namespace mcpproxy::upstream {
 
-enum class UpstreamState { connecting, ready, failed, disabled, stopped };
+// login_needed: the upstream refuses our credentials and a credentials plugin says a person must
+// log in (last_error says how); retried slowly, or at once when the plugin's credentials change.
+enum class UpstreamState { connecting, ready, failed, login_needed, disabled, stopped };
 std::string_view to_string(UpstreamState state);
 
 struct UpstreamStatus {
@@ -72,6 +74,10 @@ public:
 private:
     struct Upstream;
     boost::asio::awaitable<void> supervise(std::shared_ptr<Upstream> upstream);
+    // Waits until the next login-needed attempt is due: kLoginRetry passed, the transport's
+    // credentials changed, or the wait was cancelled (restart, stop).
+    boost::asio::awaitable<void> wait_for_login(std::shared_ptr<Upstream> upstream,
+                                                std::shared_ptr<Transport> transport);
     boost::asio::awaitable<void> refresh(std::shared_ptr<Upstream> upstream,
                                          std::vector<std::string> which);
     void publish(const std::vector<std::string>& changed);

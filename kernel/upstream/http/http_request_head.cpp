@@ -63,6 +63,7 @@ RequestHeadBuilder::RequestHeadBuilder(const UpstreamUrl& url,
     for (const auto& [name, value] : headers) {
         check_header(name, value);
         if (lower(name) == "user-agent") has_user_agent = true;
+        configured_.push_back(lower(name));
         append_header(fixed_, name, value);
     }
     if (!has_user_agent) append_header(fixed_, "User-Agent", "mcpproxy");
@@ -82,7 +83,26 @@ std::string RequestHeadBuilder::start(std::string_view method,
         append_header(head, "MCP-Protocol-Version", session.protocol_version);
     }
     if (!session.last_event_id.empty()) append_header(head, "Last-Event-ID", session.last_event_id);
+    head.append(session.credentials);
     return head;
+}
+
+bool RequestHeadBuilder::configures(std::string_view name) const {
+    return std::find(configured_.begin(), configured_.end(), lower(name)) != configured_.end();
+}
+
+std::string RequestHeadBuilder::render_extra(
+    const std::vector<std::pair<std::string, std::string>>& headers) const {
+    std::string out;
+    for (const auto& [name, value] : headers) {
+        const std::string lowered = lower(name);
+        if (std::find(kOwnedHeaders.begin(), kOwnedHeaders.end(), lowered) != kOwnedHeaders.end() ||
+            lowered == "user-agent" || configures(lowered)) {
+            continue;
+        }
+        append_header(out, name, value);
+    }
+    return out;
 }
 
 std::string RequestHeadBuilder::post(std::size_t content_length,

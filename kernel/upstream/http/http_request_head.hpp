@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kernel/upstream/http/http_url.hpp"
 
@@ -13,6 +15,7 @@ struct SessionHeaders {
     std::string_view session_id;        // Mcp-Session-Id, empty before the server gave one
     std::string_view protocol_version;  // MCP-Protocol-Version, empty before initialized()
     std::string_view last_event_id;     // Last-Event-ID when resuming a stream
+    std::string_view credentials;       // rendered "Name: value\r\n" lines from a plugin
 };
 
 // Writes HTTP/1.1 request heads as plain text. The part that never changes for one upstream
@@ -27,12 +30,19 @@ public:
     [[nodiscard]] std::string post(std::size_t content_length, const SessionHeaders& session) const;
     [[nodiscard]] std::string get_event_stream(const SessionHeaders& session) const;
     [[nodiscard]] std::string delete_session(const SessionHeaders& session) const;
+    // Whether the configuration sets this header (case-insensitive).
+    [[nodiscard]] bool configures(std::string_view name) const;
+    // Renders headers a credentials plugin gave as header lines: those the transport owns or the
+    // configuration sets already are left out (the configured value wins).
+    [[nodiscard]] std::string render_extra(
+        const std::vector<std::pair<std::string, std::string>>& headers) const;
 
 private:
     [[nodiscard]] std::string start(std::string_view method, const SessionHeaders& session) const;
 
     std::string target_;
-    std::string fixed_;  // "Host: ...\r\n" + configured headers + User-Agent
+    std::string fixed_;                    // "Host: ...\r\n" + configured headers + User-Agent
+    std::vector<std::string> configured_;  // lower-case names of the configured headers
 };
 
 // Whether text may be sent as a header value we got from the server (visible ASCII only).

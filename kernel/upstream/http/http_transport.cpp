@@ -11,6 +11,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <cctype>
+#include <functional>
 
 #include "kernel/protocol/jsonrpc.hpp"
 #include "kernel/upstream/http/http_tls.hpp"
@@ -79,6 +80,20 @@ void replace_all(std::string& text, std::string_view what, std::string_view with
     }
 }
 
+// A header value and, for a server that echoes a token without its scheme ("Bearer ..."), its
+// longer parts, for redaction.
+void add_secret_parts(std::vector<std::string>& secrets, const std::string& value) {
+    secrets.push_back(value);
+    std::size_t start = 0;
+    while (start < value.size()) {
+        const auto end = std::min(value.find_first_of(" \t,;", start), value.size());
+        if (end - start >= kMinSecretPart && end - start < value.size()) {
+            secrets.push_back(value.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+}
+
 // A stream of server messages may set retry to anything; keep the wait sane.
 std::chrono::milliseconds retry_delay(const http::StreamState& state) {
     return std::clamp(state.retry.value_or(kDefaultRetry), std::chrono::milliseconds(0),
@@ -98,8 +113,12 @@ asio::any_io_executor serialized(asio::any_io_executor executor) {
 }  // namespace
 
 HttpTransport::HttpTransport(asio::any_io_executor executor, const config::UpstreamConfig& config,
-                             std::shared_ptr<spdlog::logger> log)
-    : strand_(serialized(std::move(executor))), config_(config), log_(std::move(log)) {
+                             std::shared_ptr<spdlog::logger> log,
+                             std::shared_ptr<CredentialSource> credentials)
+    : strand_(serialized(std::move(executor))),
+      config_(config),
+      log_(std::move(log)),
+      credentials_(std::move(credentials)) {
     try {
         url_ = http::parse_upstream_url(config_.url);
         description_ = "http: " + url_->display;
@@ -107,18 +126,7 @@ HttpTransport::HttpTransport(asio::any_io_executor executor, const config::Upstr
         url_error_ = e.what();
         description_ = "http: (invalid url)";
     }
-    for (const auto& [name, value] : config_.headers) {
-        secrets_.push_back(value);
-        // A server may echo a token without its scheme ("Bearer ..."): hide the parts too.
-        std::size_t start = 0;
-        while (start < value.size()) {
-            const auto end = std::min(value.find_first_of(" \t,;", start), value.size());
-            if (end - start >= kMinSecretPart && end - start < value.size()) {
-                secrets_.push_back(value.substr(start, end - start));
-            }
-            start = end + 1;
-        }
-    }
+    for (const auto& [name, value] : config_.headers) add_secret_parts(secrets_, value);
     std::erase_if(secrets_, [](const std::string& s) { return s.size() < 4; });
     std::sort(secrets_.begin(), secrets_.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -140,6 +148,67 @@ std::string HttpTransport::session_id() const {
     return session_id_;
 }
 
+std::optional<std::string> HttpTransport::login_needed() const {
+    std::lock_guard lock(mutex_);
+    return login_needed_;
+}
+
+std::size_t HttpTransport::credentials_fingerprint() const {
+    if (!ask_credentials_) return 0;
+    std::size_t seed = 0;
+    for (const auto& h : credentials_->headers_for(config_.name, config_.url)) {
+        seed = seed * 31 + std::hash<std::string>{}(h.name + ": " + h.value);
+    }
+    return seed;
+}
+
+std::string HttpTransport::credential_lines() {
+    if (!ask_credentials_) return {};
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (auto& h : credentials_->headers_for(config_.name, config_.url)) {
+        headers.emplace_back(std::move(h.name), std::move(h.value));
+    }
+    std::vector<std::string> secrets;
+    for (const auto& header : headers) add_secret_parts(secrets, header.second);
+    {
+        std::lock_guard lock(mutex_);
+        credential_secrets_ = std::move(secrets);
+    }
+    return heads_->render_extra(headers);
+}
+
+sdk::UnauthorizedAnswer HttpTransport::answer_401(http::ConnectionLease& lease) {
+    const std::string challenge(lease->response().get()[bhttp::field::www_authenticate]);
+    {
+        std::lock_guard lock(mutex_);
+        www_authenticate_ =
+            challenge.empty() ? std::nullopt : std::optional<std::string>(challenge);
+    }
+    return credentials_->on_unauthorized(config_.name, config_.url, challenge);
+}
+
+http::HttpStatusError HttpTransport::note_login_needed(const std::string& detail,
+                                                       bool report_closed) {
+    std::string message = detail;
+    if (message.empty()) message = "log in to upstream " + config_.name;
+    if (!message.starts_with("login needed")) message = "login needed: " + message;
+    bool first = false;
+    {
+        std::lock_guard lock(mutex_);
+        first = !login_needed_;
+        login_needed_ = message;
+    }
+    if (first) log_->warn("{}", message);
+    if (report_closed && !closing_.load() && !closed_reported_.exchange(true)) {
+        // After the failing call got its own error: the manager then reconnects on its slow
+        // login-needed cadence instead of keeping a session whose credentials are refused.
+        asio::post(strand_, [self = shared_from_this(), message] {
+            if (self->handlers_.on_closed) self->handlers_.on_closed(message);
+        });
+    }
+    return http::HttpStatusError(401, message);
+}
+
 std::runtime_error HttpTransport::closed_error() const {
     return std::runtime_error(description_ + ": the transport is closed");
 }
@@ -148,6 +217,10 @@ asio::awaitable<void> HttpTransport::open(TransportHandlers handlers) {
     if (!url_) throw std::invalid_argument(url_error_);
     if (opened_.load()) throw std::logic_error("HttpTransport::open called twice");
     heads_.emplace(*url_, config_.headers);  // throws on a malformed configured header
+    ask_credentials_ = credentials_ != nullptr && !heads_->configures("authorization");
+    if (credentials_ && !ask_credentials_) {
+        log_->debug("an Authorization header is configured: credential plugins are not asked");
+    }
     if (url_->tls) {
         tls_ = http::make_client_tls_context(config_.tls_verify, config_.ca_file);
         if (!config_.tls_verify) {
@@ -188,27 +261,44 @@ asio::awaitable<void> HttpTransport::send(Json message) {
 asio::awaitable<void> HttpTransport::post(Outgoing out) {
     auto self = shared_from_this();
     if (session_expired_) throw std::runtime_error("upstream session expired");
-    std::string head;
-    bool sent_session = false;
-    {
-        std::lock_guard lock(mutex_);
-        sent_session = !session_id_.empty() && !out.is_initialize;
-        head = heads_->post(out.body.size(),
-                            {sent_session ? std::string_view(session_id_) : std::string_view(),
-                             protocol_version_,
-                             {}});
-    }
-    auto lease = co_await exchange(head, out.body, false);
-    auto& response = lease->response().get();
-    const unsigned status = response.result_int();
-    if (status < 200 || status >= 300) {
-        co_await fail_with_status(std::move(lease), status, sent_session);
+    // A request refused with 401 was not acted on: it may go once more with fresh credentials.
+    for (int attempt = 0;; ++attempt) {
+        const std::string credentials = credential_lines();
+        std::string head;
+        bool sent_session = false;
+        {
+            std::lock_guard lock(mutex_);
+            sent_session = !session_id_.empty() && !out.is_initialize;
+            http::SessionHeaders session;
+            if (sent_session) session.session_id = session_id_;
+            session.protocol_version = protocol_version_;
+            session.credentials = credentials;
+            head = heads_->post(out.body.size(), session);
+        }
+        auto lease = co_await exchange(head, out.body, false);
+        const unsigned status = lease->response().get().result_int();
+        if (status == 401 && ask_credentials_) {
+            const auto answer = answer_401(lease);
+            if (answer.verdict == sdk::UnauthorizedVerdict::retry && attempt == 0) {
+                co_await read_small_body(std::move(lease), kErrorBodyReadLimit);
+                log_->debug("the upstream answered 401; retrying once with fresh credentials");
+                continue;
+            }
+            if (answer.verdict == sdk::UnauthorizedVerdict::login_needed) {
+                co_await read_small_body(std::move(lease), kErrorBodyReadLimit);
+                throw note_login_needed(answer.detail, !out.is_initialize);
+            }
+        }
+        if (status < 200 || status >= 300) {
+            co_await fail_with_status(std::move(lease), status, sent_session);
+            co_return;
+        }
+        if (out.is_initialize) remember_session(lease->response().get()["Mcp-Session-Id"]);
+        co_await consume_reply(std::move(lease), std::move(out.request_id));
+        // Only now: the GET would otherwise not find this request's connection idle.
+        maybe_start_get_stream();
         co_return;
     }
-    if (out.is_initialize) remember_session(response["Mcp-Session-Id"]);
-    co_await consume_reply(std::move(lease), std::move(out.request_id));
-    // Only now: the GET would otherwise not find this request's connection idle.
-    maybe_start_get_stream();
 }
 
 asio::awaitable<void> HttpTransport::consume_reply(http::ConnectionLease lease,
@@ -305,7 +395,15 @@ asio::awaitable<std::string> HttpTransport::read_small_body(http::ConnectionLeas
 }
 
 std::string HttpTransport::redact(std::string text) const {
-    for (const auto& secret : secrets_) replace_all(text, secret, "[redacted]");
+    std::vector<std::string> secrets = secrets_;
+    {
+        std::lock_guard lock(mutex_);
+        secrets.insert(secrets.end(), credential_secrets_.begin(), credential_secrets_.end());
+    }
+    std::erase_if(secrets, [](const std::string& s) { return s.size() < 4; });
+    std::sort(secrets.begin(), secrets.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const auto& secret : secrets) replace_all(text, secret, "[redacted]");
     return text;
 }
 
@@ -389,10 +487,13 @@ asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> s
         const auto delivered_before = state->delivered;
         bool give_up = false;
         try {
+            const std::string credentials = credential_lines();
             std::string head;
             {
                 std::lock_guard lock(mutex_);
-                head = heads_->get_event_stream(session_headers(state->last_event_id));
+                auto session = session_headers(state->last_event_id);
+                session.credentials = credentials;
+                head = heads_->get_event_stream(session);
             }
             auto lease = co_await exchange(head, {}, true);
             const unsigned status = lease->response().get().result_int();
@@ -401,6 +502,13 @@ asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> s
             } else {
                 log_->debug("resuming an event stream: the upstream answered HTTP {}", status);
                 give_up = status == 404 || status == 405;
+                if (status == 401 && ask_credentials_) {
+                    const auto answer = answer_401(lease);
+                    give_up = answer.verdict != sdk::UnauthorizedVerdict::retry;
+                    if (answer.verdict == sdk::UnauthorizedVerdict::login_needed) {
+                        (void)note_login_needed(answer.detail, true);
+                    }
+                }
                 co_await read_small_body(std::move(lease), kErrorBodyReadLimit);
             }
         } catch (const std::exception& e) {
@@ -428,17 +536,35 @@ asio::awaitable<void> HttpTransport::run_get_stream() {
     auto self = shared_from_this();
     http::StreamState state;
     Clock::duration backoff = kGetStreamMinBackoff;
+    bool retried_401 = false;
     while (!closing_.load() && !session_expired_) {
         bool streamed = false;
         try {
+            const std::string credentials = credential_lines();
             std::string head;
             {
                 std::lock_guard lock(mutex_);
-                head = heads_->get_event_stream(session_headers(state.last_event_id));
+                auto session = session_headers(state.last_event_id);
+                session.credentials = credentials;
+                head = heads_->get_event_stream(session);
             }
             auto lease = co_await exchange(head, {}, true);
             const unsigned status = lease->response().get().result_int();
+            if (status == 401 && ask_credentials_) {
+                const auto answer = answer_401(lease);
+                co_await read_small_body(std::move(lease), kErrorBodyReadLimit);
+                if (answer.verdict == sdk::UnauthorizedVerdict::retry && !retried_401) {
+                    retried_401 = true;
+                    continue;
+                }
+                if (answer.verdict == sdk::UnauthorizedVerdict::login_needed) {
+                    (void)note_login_needed(answer.detail, true);
+                }
+                log_->debug("the upstream refused the GET event stream (HTTP 401)");
+                co_return;
+            }
             if (status == 200 && is_event_stream(lease->response())) {
+                retried_401 = false;
                 const auto started = Clock::now();
                 const auto delivered_before = state.delivered;
                 co_await pump(lease, state, false);
@@ -479,7 +605,7 @@ asio::awaitable<bool> HttpTransport::sleep_unless_closing(Clock::duration delay)
 }
 
 http::SessionHeaders HttpTransport::session_headers(std::string_view last_event_id) const {
-    return {session_id_, protocol_version_, last_event_id};
+    return {session_id_, protocol_version_, last_event_id, {}};
 }
 
 void HttpTransport::remember_session(std::string_view header_value) {
@@ -515,10 +641,13 @@ asio::awaitable<void> HttpTransport::close_on_strand() {
     for (auto* timer : timers_) timer->cancel();
     if (!session_id_.empty() && !session_expired_) {
         try {
+            const std::string credentials = credential_lines();
             std::string head;
             {
                 std::lock_guard lock(mutex_);
-                head = heads_->delete_session(session_headers({}));
+                auto session = session_headers({});
+                session.credentials = credentials;
+                head = heads_->delete_session(session);
             }
             auto lease = co_await exchange(head, {}, true, Clock::now() + kDeleteTimeout, true);
             log_->debug("ended the upstream session (HTTP {})",

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kernel/config/config.hpp"
+#include "kernel/upstream/credential_source.hpp"
 #include "kernel/upstream/http/http_connection_pool.hpp"
 #include "kernel/upstream/http/http_event_stream.hpp"
 #include "kernel/upstream/http/http_request_head.hpp"
@@ -37,8 +38,12 @@ namespace mcpproxy::upstream {
 // hops to the strand and back (and may be cancelled through its cancellation slot).
 class HttpTransport final : public Transport, public std::enable_shared_from_this<HttpTransport> {
 public:
+    // credentials (may be null) is asked for headers on every request and for a verdict on a
+    // 401, unless the configuration sets an Authorization header itself: then the user chose
+    // that credential and it is sent as configured.
     HttpTransport(boost::asio::any_io_executor executor, const config::UpstreamConfig& config,
-                  std::shared_ptr<spdlog::logger> log);
+                  std::shared_ptr<spdlog::logger> log,
+                  std::shared_ptr<CredentialSource> credentials = nullptr);
     ~HttpTransport() override;
 
     boost::asio::awaitable<void> open(TransportHandlers handlers) override;
@@ -47,6 +52,8 @@ public:
     boost::asio::awaitable<void> close() override;
     [[nodiscard]] std::string describe() const override;
     [[nodiscard]] bool relates_messages() const override { return true; }
+    [[nodiscard]] std::optional<std::string> login_needed() const override;
+    [[nodiscard]] std::size_t credentials_fingerprint() const override;
 
     // The WWW-Authenticate value of the last 401/403 answer (for an OAuth client to act on).
     [[nodiscard]] std::optional<std::string> www_authenticate() const;
@@ -84,6 +91,13 @@ private:
     boost::asio::awaitable<std::string> read_small_body(http::ConnectionLease lease,
                                                         std::size_t limit);
     boost::asio::awaitable<void> close_on_strand();
+    // The credential header lines for the next request ("" when no plugin has any).
+    std::string credential_lines();
+    // Records the challenge of a 401 and asks the credential source what to do.
+    sdk::UnauthorizedAnswer answer_401(http::ConnectionLease& lease);
+    // Marks this upstream "login needed"; when a session was established, also reports the
+    // transport closed (after the current call has failed) so the manager reconnects slowly.
+    http::HttpStatusError note_login_needed(const std::string& detail, bool report_closed);
 
     void remember_session(std::string_view header_value);
     void session_lost();
@@ -100,6 +114,8 @@ private:
     std::string url_error_;  // why the URL is unusable (reported by open())
     std::string description_;
     std::vector<std::string> secrets_;  // configured header values, longest first, for redaction
+    std::shared_ptr<CredentialSource> credentials_;
+    bool ask_credentials_ = false;  // set by open()
 
     // Set once by open(), read-only afterwards.
     TransportHandlers handlers_;
@@ -116,6 +132,8 @@ private:
     std::string session_id_;
     std::string protocol_version_;
     std::optional<std::string> www_authenticate_;
+    std::optional<std::string> login_needed_;
+    std::vector<std::string> credential_secrets_;  // of the last credential headers, for redaction
     std::atomic<bool> opened_{false};
     std::atomic<bool> closing_{false};
     std::atomic<bool> closed_reported_{false};

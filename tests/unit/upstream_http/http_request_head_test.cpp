@@ -9,7 +9,7 @@ const UpstreamUrl kUrl = parse_upstream_url("http://127.0.0.1:8000/mcp?x=1");
 
 TEST(RequestHead, PostCarriesTheMcpHeaders) {
     RequestHeadBuilder heads(kUrl, {{"Authorization", "Bearer abc"}});
-    const std::string head = heads.post(42, {"sess-1", "2025-06-18", {}});
+    const std::string head = heads.post(42, {"sess-1", "2025-06-18", {}, {}});
     EXPECT_TRUE(head.starts_with("POST /mcp?x=1 HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n")) << head;
     EXPECT_NE(head.find("Authorization: Bearer abc\r\n"), std::string::npos);
     EXPECT_NE(head.find("Mcp-Session-Id: sess-1\r\n"), std::string::npos);
@@ -29,11 +29,34 @@ TEST(RequestHead, LeavesOutWhatIsNotKnownYet) {
 
 TEST(RequestHead, GetAsksForAnEventStreamAndResumes) {
     RequestHeadBuilder heads(kUrl, {});
-    const std::string head = heads.get_event_stream({"s", "2025-11-25", "ev-9"});
+    const std::string head = heads.get_event_stream({"s", "2025-11-25", "ev-9", {}});
     EXPECT_TRUE(head.starts_with("GET /mcp?x=1 HTTP/1.1\r\n"));
     EXPECT_NE(head.find("Accept: text/event-stream\r\n"), std::string::npos);
     EXPECT_NE(head.find("Last-Event-ID: ev-9\r\n"), std::string::npos);
     EXPECT_TRUE(head.ends_with("\r\n\r\n"));
+}
+
+TEST(RequestHead, CredentialLinesFromAPluginGoOnEveryMethod) {
+    RequestHeadBuilder heads(kUrl, {});
+    const std::string lines = heads.render_extra({{"Authorization", "Bearer plugin"}});
+    EXPECT_EQ(lines, "Authorization: Bearer plugin\r\n");
+    for (const auto& head :
+         {heads.post(2, {{}, {}, {}, lines}), heads.get_event_stream({"s", {}, {}, lines}),
+          heads.delete_session({"s", {}, {}, lines})}) {
+        EXPECT_NE(head.find("\r\nAuthorization: Bearer plugin\r\n"), std::string::npos) << head;
+    }
+}
+
+TEST(RequestHead, ConfiguredAndTransportOwnedHeadersBeatAPlugins) {
+    RequestHeadBuilder heads(kUrl, {{"X-Api-Key", "configured"}});
+    EXPECT_TRUE(heads.configures("x-api-key"));
+    EXPECT_FALSE(heads.configures("authorization"));
+    const std::string lines = heads.render_extra({{"x-api-key", "plugin"},
+                                                  {"Host", "evil"},
+                                                  {"Mcp-Session-Id", "forged"},
+                                                  {"User-Agent", "plugin"},
+                                                  {"Authorization", "Bearer ok"}});
+    EXPECT_EQ(lines, "Authorization: Bearer ok\r\n");
 }
 
 TEST(RequestHead, ConfiguredUserAgentWins) {
