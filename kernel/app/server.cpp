@@ -1,5 +1,7 @@
 #include "kernel/app/server.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <future>
 #include <set>
@@ -252,6 +254,10 @@ void Server::start() {
     for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
     for (const auto& spec : listener_specs_) readiness_->set_ready("listener:" + spec.name);
     upstreams_->start();
+    // A live progress line only for a person at a terminal; logs and JSON get the summary only.
+    startup_progress_ = std::make_unique<StartupProgress>(
+        config_.log_format != "json" && ::isatty(STDERR_FILENO) != 0,
+        StartupProgress::Clock::now());
     if (upstreams_->settled()) readiness_->set_ready("upstreams");  // none to wait for
     start_tunnels();
     log_banner();
@@ -290,6 +296,11 @@ void Server::schedule_housekeeping() {
     housekeeping_->async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         if (upstreams_->settled()) readiness_->set_ready("upstreams");
+        if (startup_progress_ && !startup_progress_->done()) {
+            for (const auto& line : startup_progress_->update(
+                     upstreams_->status(), upstreams_->settled(), StartupProgress::Clock::now()))
+                log_->info("{}", line);
+        }
         const auto health = activity_->health();
         if (health.ok)
             readiness_->clear_degraded("activity");

@@ -11,6 +11,7 @@
 #include "kernel/activity/activity_log.hpp"
 #include "kernel/activity/activity_store.hpp"
 #include "kernel/app/config_reload.hpp"
+#include "kernel/app/startup_progress.hpp"
 #include "kernel/app/systemd_notify.hpp"
 #include "kernel/app/tunnel_status_file.hpp"
 #include "kernel/config/config.hpp"
@@ -110,6 +111,7 @@ private:
     std::unique_ptr<process::Supervisor> supervisor_;
     std::unique_ptr<plugins::PluginRegistry> plugins_;
     std::shared_ptr<upstream::UpstreamManager> upstreams_;
+    std::unique_ptr<StartupProgress> startup_progress_;  // used by the housekeeping timer only
     std::shared_ptr<mcp::SessionStore> sessions_;
     std::shared_ptr<tunnel::TunnelBoard> tunnel_board_ = std::make_shared<tunnel::TunnelBoard>();
     std::shared_ptr<mcp::OriginGuard> tunnel_guard_;
