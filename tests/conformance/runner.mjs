@@ -8,10 +8,13 @@
 // (test_simple_text, test://static-text, ...) reach the fixture unchanged.
 // Prints one line per scenario and a summary line per configuration; exits 1 when any scenario
 // fails. A scenario passes when it has no FAILURE and no WARNING check.
-// Then the client scenarios mcpproxy supports as the client of a scenario server (initialize,
-// tools_call, sse-retry, elicitation-sep1034-client-defaults) through client/mcpproxy-client.mjs.
+// Then the client scenarios with mcpproxy as the client of a scenario server (initialize,
+// tools_call, sse-retry, elicitation-sep1034-client-defaults, and every auth/* one with the
+// auth-oauth plugin) through client/mcpproxy-client.mjs; client/expected-failures.json lists the
+// auth/* scenarios known to fail, with reasons (reported as XFAIL, not failing the run).
 // Environment: MCPPROXY_BIN (binary), CONFORMANCE_CONFIGS (comma list), CONFORMANCE_SCENARIOS
-// (comma list), CONFORMANCE_CLIENT=0 (skip client scenarios), CONFORMANCE_CLIENT_SCENARIOS,
+// (comma list), CONFORMANCE_SERVER=0 (skip server scenarios), CONFORMANCE_CLIENT=0 (skip client
+// scenarios), CONFORMANCE_CLIENT_SCENARIOS,
 // KEEP_CONFORMANCE_TMP=1 (keep result folders).
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -189,40 +192,61 @@ async function waitForToken(url, token) {
 }
 
 // Client scenarios: mcpproxy as the MCP client of the scenario's server (client/mcpproxy-client.mjs).
+// The auth/* ones run mcpproxy with the auth-oauth plugin as its upstream OAuth client.
 const CLIENT_WRAPPER = join(HERE, 'client', 'mcpproxy-client.mjs');
 const CLIENT_SCENARIOS = ['initialize', 'tools_call', 'sse-retry', 'elicitation-sep1034-client-defaults'];
-const CLIENT_NOT_SUPPORTED = 'auth/* scenarios need the upstream OAuth client (auth-oauth), not part of mcpproxy yet';
+// auth/* scenarios that are known to fail today, each with the reason. They run and are reported
+// (XFAIL), but do not fail the test command; one that starts passing is reported as XPASS so the
+// entry can be removed. Anything not listed here must pass.
+const EXPECTED_FAILURES = JSON.parse(await readFile(join(HERE, 'client', 'expected-failures.json'), 'utf8'));
 
 async function clientScenarios() {
   const { stdout } = await run(process.execPath, [CLI, 'list', '--client']);
   return [...stdout.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1]);
 }
 
+async function runClientScenario(scenario, resultsDir) {
+  const outDir = join(resultsDir, scenario.replace(/\//g, '_'));
+  const started = Date.now();
+  const cli = await runCli([CLI, 'client', '--command', `${process.execPath} ${CLIENT_WRAPPER}`,
+    '--scenario', scenario, '--timeout', '45000', '-o', outDir],
+  { ...process.env, MCPPROXY_BIN: proxyBinary(), NO_COLOR: '1' }, SCENARIO_TIMEOUT_MS);
+  const checks = await findChecks(outDir).catch(() => null) ?? [];
+  const count = (status) => checks.filter((c) => c.status === status).length;
+  const counts = { passed: count('SUCCESS'), failed: count('FAILURE'), warnings: count('WARNING') };
+  const ok = checks.length > 0 && counts.failed === 0 && counts.warnings === 0;
+  const notes = checks.filter((x) => x.status === 'FAILURE' || x.status === 'WARNING')
+    .map((c) => `${c.status} ${c.name}: ${c.errorMessage ?? c.description}`);
+  if (!ok && checks.length === 0) notes.push(cli.output.slice(-1500));
+  return { scenario, ok, counts, notes, ms: Date.now() - started };
+}
+
 async function runClientScenarios() {
   const all = await clientScenarios();
+  const auth = all.filter((name) => name.startsWith('auth/'));
+  const stale = Object.keys(EXPECTED_FAILURES).filter((name) => !auth.includes(name));
+  if (stale.length) throw new Error(`client/expected-failures.json names unknown scenarios: ${stale.join(', ')}`);
   const resultsDir = await mkdtemp(join(tmpdir(), 'mcpproxy-conformance-client-'));
   const rows = [];
   try {
-    for (const scenario of selected(CLIENT_SCENARIOS, 'CONFORMANCE_CLIENT_SCENARIOS')) {
-      const outDir = join(resultsDir, scenario.replace(/\//g, '_'));
-      const started = Date.now();
-      const cli = await runCli([CLI, 'client', '--command', `${process.execPath} ${CLIENT_WRAPPER}`,
-        '--scenario', scenario, '--timeout', '30000', '-o', outDir],
-      { ...process.env, MCPPROXY_BIN: proxyBinary(), NO_COLOR: '1' }, SCENARIO_TIMEOUT_MS);
-      const checks = await findChecks(outDir).catch(() => null) ?? [];
-      const count = (status) => checks.filter((c) => c.status === status).length;
-      const counts = { passed: count('SUCCESS'), failed: count('FAILURE'), warnings: count('WARNING') };
-      const ok = checks.length > 0 && counts.failed === 0 && counts.warnings === 0;
-      console.log(`[client] ${ok ? 'PASS' : 'FAIL'} ${scenario}: ${counts.passed} passed, ${counts.failed} failed, ` +
-        `${counts.warnings} warnings (${Date.now() - started} ms)`);
-      for (const c of checks.filter((x) => x.status === 'FAILURE' || x.status === 'WARNING')) {
-        console.log(`         ${c.status} ${c.name}: ${c.errorMessage ?? c.description}`);
-      }
-      if (!ok && checks.length === 0) console.log(`         ${cli.output.slice(-1500).replace(/\n/g, '\n         ')}`);
-      rows.push({ scenario, status: ok ? 'PASS' : 'FAIL', counts });
+    const scenarios = selected([...CLIENT_SCENARIOS, ...auth], 'CONFORMANCE_CLIENT_SCENARIOS');
+    // Two at a time: each scenario has its own servers, mcpproxy and callback port.
+    const results = [];
+    for (let i = 0; i < scenarios.length; i += 2) {
+      results.push(...await Promise.all(scenarios.slice(i, i + 2).map((s) => runClientScenario(s, resultsDir))));
     }
-    const unsupported = all.filter((name) => !CLIENT_SCENARIOS.includes(name));
-    if (unsupported.length) console.log(`[client] not run (${CLIENT_NOT_SUPPORTED}): ${unsupported.join(', ')}`);
+    for (const { scenario, ok, counts, notes, ms } of results) {
+      const expected = EXPECTED_FAILURES[scenario];
+      const status = ok ? (expected ? 'XPASS' : 'PASS') : (expected ? 'XFAIL' : 'FAIL');
+      console.log(`[client] ${status} ${scenario}: ${counts.passed} passed, ${counts.failed} failed, ` +
+        `${counts.warnings} warnings (${ms} ms)`);
+      if (status === 'XFAIL') console.log(`         expected: ${expected}`);
+      if (status === 'XPASS') console.log('         passes now: remove it from client/expected-failures.json');
+      if (status !== 'PASS') for (const note of notes) console.log(`         ${note.replace(/\n/g, '\n         ')}`);
+      rows.push({ scenario, status, counts });
+    }
+    const unsupported = all.filter((name) => !CLIENT_SCENARIOS.includes(name) && !auth.includes(name));
+    if (unsupported.length) console.log(`[client] not run (no driver in client/mcpproxy-client.mjs): ${unsupported.join(', ')}`);
     rows.unsupported = unsupported.length;
   } finally {
     if (!process.env.KEEP_CONFORMANCE_TMP) await rm(resultsDir, { recursive: true, force: true });
@@ -245,9 +269,11 @@ async function main() {
   // The configurations run side by side (each has its own mcpproxy and fixture); within one, the
   // scenarios run one after another, since a stdio upstream cannot tell which call a log
   // message or a sampling request belongs to.
-  const results = await Promise.all(configs.map((name) => runConfiguration(name, scenarios)));
+  const results = process.env.CONFORMANCE_SERVER === '0' ? configs.map(() => null)
+    : await Promise.all(configs.map((name) => runConfiguration(name, scenarios)));
   for (const [index, name] of configs.entries()) {
     const rows = results[index];
+    if (!rows) continue;
     const pass = rows.filter((r) => r.status === 'PASS').length;
     const fail = rows.filter((r) => r.status === 'FAIL');
     const na = rows.filter((r) => r.status === 'N/A').length;
@@ -259,11 +285,19 @@ async function main() {
   }
   if (process.env.CONFORMANCE_CLIENT !== '0') {
     const rows = await runClientScenarios();
-    const pass = rows.filter((r) => r.status === 'PASS').length;
-    const fail = rows.filter((r) => r.status === 'FAIL');
-    failed ||= fail.length > 0;
-    summaries.push(`conformance (client): ${pass}/${rows.length} scenarios passed, ${rows.unsupported} not run ` +
-      `(auth/*: no upstream OAuth client yet)${fail.length ? `; failed: ${fail.map((r) => r.scenario).join(', ')}` : ''}`);
+    const line = (label, list) => {
+      const pass = list.filter((r) => r.status === 'PASS' || r.status === 'XPASS');
+      const fail = list.filter((r) => r.status === 'FAIL');
+      const xfail = list.filter((r) => r.status === 'XFAIL');
+      failed ||= fail.length > 0;
+      return `conformance (${label}): ${pass.length}/${list.length} scenarios passed` +
+        `${xfail.length ? `, ${xfail.length} expected failures (${xfail.map((r) => r.scenario).join(', ')})` : ''}` +
+        `${fail.length ? `; failed: ${fail.map((r) => r.scenario).join(', ')}` : ''}`;
+    };
+    summaries.push(line('client', rows.filter((r) => !r.scenario.startsWith('auth/'))) +
+      `${rows.unsupported ? `, ${rows.unsupported} not run` : ''}`);
+    const authRows = rows.filter((r) => r.scenario.startsWith('auth/'));
+    if (authRows.length) summaries.push(line('client auth', authRows));
   }
   console.log('');
   for (const line of summaries) console.log(line);
