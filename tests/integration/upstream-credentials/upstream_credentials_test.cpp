@@ -110,6 +110,8 @@ TEST_F(UpstreamCredentials, ProviderHeaderGoesOnEveryRequestAndTheClientsNeverDo
     const auto seen = upstream_->seen();
     ASSERT_GE(seen.size(), 4U) << seen.dump();  // initialize, initialized, tools/list, call
     EXPECT_EQ(count(seen, [](const Json& r) { return r["rpc"] == "tools/call"; }), 1U);
+    EXPECT_GE(count(seen, [](const Json& r) { return r["method"] == "GET"; }), 1U)
+        << "no GET event stream was tried: " << seen.dump();
     for (const auto& r : seen) {
         EXPECT_EQ(r["headers"].value("authorization", ""), "Bearer plugin-token") << r.dump();
         const auto text = r["headers"].dump();
@@ -117,6 +119,17 @@ TEST_F(UpstreamCredentials, ProviderHeaderGoesOnEveryRequestAndTheClientsNeverDo
         EXPECT_EQ(text.find("client-key-d4e5f6"), std::string::npos) << text;
         EXPECT_FALSE(r["headers"].contains("x-api-key")) << text;
     }
+
+    // The DELETE that ends the upstream session at shutdown carries the plugin's header too.
+    EXPECT_EQ(proxy_->stop(), 0);
+    const auto after = upstream_->seen();
+    EXPECT_EQ(count(after,
+                    [](const Json& r) {
+                        return r["method"] == "DELETE" &&
+                               r["headers"].value("authorization", "") == "Bearer plugin-token";
+                    }),
+              1U)
+        << after.dump();
 }
 
 TEST_F(UpstreamCredentials, ConfiguredAuthorizationWinsAndProvidersAreNotAsked) {
@@ -125,6 +138,18 @@ TEST_F(UpstreamCredentials, ConfiguredAuthorizationWinsAndProvidersAreNotAsked) 
     ASSERT_EQ(wait_state("ready").value("state", ""), "ready") << proxy_->log();
     for (const auto& r : upstream_->seen()) {
         EXPECT_EQ(r["headers"].value("authorization", ""), "Bearer static-token") << r.dump();
+    }
+}
+
+TEST_F(UpstreamCredentials, AConfiguredAuthorizationThatIsRefusedIsNotTheProvidersBusiness) {
+    start("good-token",
+          {.plugin = {{"server", "up"}, {"token", "good-token"}, {"on_401", "login_needed"}},
+           .server_headers = {{"Authorization", "Bearer static-wrong"}}});
+    const auto status = wait_state("failed");
+    EXPECT_EQ(status.value("state", ""), "failed") << status.dump() << proxy_->log();
+    EXPECT_NE(status.value("last_error", "").find("HTTP 401"), std::string::npos) << status.dump();
+    for (const auto& r : upstream_->seen()) {
+        EXPECT_EQ(r["headers"].value("authorization", ""), "Bearer static-wrong") << r.dump();
     }
 }
 
