@@ -152,6 +152,7 @@ void TokenRefresher::failed(const std::string& server, const std::string& proble
 }
 
 void TokenRefresher::run() {
+    bool store_ok = true;  // log a failing store once, not every poll
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         wake_.wait_for(lock, policy_.poll_interval,
@@ -160,8 +161,11 @@ void TokenRefresher::run() {
         lock.unlock();
         try {
             run_once();
+            if (!store_ok) logger_.info("upstream OAuth token store readable again");
+            store_ok = true;
         } catch (const std::exception& e) {
-            logger_.error(std::string("upstream OAuth token store: ") + e.what());
+            if (store_ok) logger_.error(std::string("upstream OAuth token store: ") + e.what());
+            store_ok = false;
         }
         lock.lock();
     }
