@@ -26,13 +26,15 @@ private:
     std::string text_;
 };
 
-TransportHarness::TransportHarness(config::UpstreamConfig config, bool on_strand)
+TransportHarness::TransportHarness(config::UpstreamConfig config, bool on_strand,
+                                   std::shared_ptr<upstream::CredentialSource> credentials)
     : work_(io_.get_executor()), log_sink_(std::make_shared<CapturingSink>()) {
     if (on_strand) strand_ = boost::asio::make_strand(io_);
     auto log = std::make_shared<spdlog::logger>("upstream-http-test", log_sink_);
     log->set_level(spdlog::level::trace);
     transport_ = std::make_shared<upstream::HttpTransport>(
-        strand_ ? *strand_ : boost::asio::any_io_executor(io_.get_executor()), config, log);
+        strand_ ? *strand_ : boost::asio::any_io_executor(io_.get_executor()), config, log,
+        std::move(credentials));
     for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
 }
 

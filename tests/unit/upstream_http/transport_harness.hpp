@@ -25,7 +25,8 @@ class TransportHarness {
 public:
     // With on_strand, the transport is given a strand (as the upstream manager does) and send()
     // runs from coroutines on that same strand.
-    explicit TransportHarness(config::UpstreamConfig config, bool on_strand = false);
+    explicit TransportHarness(config::UpstreamConfig config, bool on_strand = false,
+                              std::shared_ptr<upstream::CredentialSource> credentials = nullptr);
     explicit TransportHarness(const std::string& url) : TransportHarness(config_for(url)) {}
     ~TransportHarness();
 
