@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -121,32 +123,35 @@ void check_plugins(const CliOverrides& cli, const config::Config& c,
     }
 }
 
-CheckResult check_upstream(const config::UpstreamConfig& s, asio::io_context& io) {
-    const auto started = Clock::now();
+// Starts the upstream, waits for its answer to initialize and closes it; the error text, empty
+// when it answered. Runs on the doctor's io thread, side by side with the other upstreams.
+asio::awaitable<std::string> try_upstream(asio::io_context& io, config::UpstreamConfig s) {
     auto log = log::get("doctor:" + s.name);
-    auto attempt = [&]() -> asio::awaitable<std::string> {
-        auto transport = upstream::make_transport(io.get_executor(), s, log);
-        auto client =
-            std::make_shared<upstream::McpClient>(io.get_executor(), s.name, transport, log);
-        std::string error;
-        try {
-            co_await client->connect(
-                std::chrono::duration_cast<std::chrono::milliseconds>(kUpstreamTimeout));
-        } catch (const std::exception& e) {
-            error = e.what();
-        }
-        co_await client->close();
-        co_return error;
-    };
-    auto future = asio::co_spawn(io, attempt(), asio::use_future);
+    auto transport = upstream::make_transport(io.get_executor(), s, log);
+    auto client = std::make_shared<upstream::McpClient>(io.get_executor(), s.name, transport, log);
     std::string error;
     try {
-        error = future.get();
+        co_await client->connect(
+            std::chrono::duration_cast<std::chrono::milliseconds>(kUpstreamTimeout));
     } catch (const std::exception& e) {
         error = e.what();
     }
+    co_await client->close();
+    co_return error;
+}
+
+// try_upstream, noting when it ended. Parameters by value: the frame outlives the caller's loop.
+asio::awaitable<std::string> timed_try_upstream(asio::io_context& io, config::UpstreamConfig s,
+                                                std::shared_ptr<std::atomic<Clock::rep>> finished) {
+    std::string error = co_await try_upstream(io, std::move(s));
+    finished->store(Clock::now().time_since_epoch().count());
+    co_return error;
+}
+
+CheckResult upstream_result(const config::UpstreamConfig& s, std::string error,
+                            Clock::time_point started, Clock::time_point finished) {
     const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(finished - started).count();
     CheckResult r;
     r.check = "upstream:" + s.name;
     r.elapsed_ms = ms;
@@ -162,6 +167,52 @@ CheckResult check_upstream(const config::UpstreamConfig& s, asio::io_context& io
                     : "check that " + s.url + " is reachable and speaks MCP Streamable HTTP";
     }
     return r;
+}
+
+// All enabled upstreams at once (50 servers must not take 50 start-ups in a row); progress says
+// how many have answered. Results keep the config's order.
+void check_upstreams(const config::Config& c, asio::io_context& io,
+                     const std::function<void(const std::string&)>& step,
+                     std::vector<CheckResult>& out) {
+    struct Pending {
+        const config::UpstreamConfig* server;
+        std::future<std::string> error;
+        std::shared_ptr<std::atomic<Clock::rep>> finished;
+    };
+    std::vector<Pending> pending;
+    const auto started = Clock::now();
+    for (const auto& s : c.servers) {
+        if (!s.enabled) continue;
+        auto finished = std::make_shared<std::atomic<Clock::rep>>(0);
+        pending.push_back(
+            {&s, asio::co_spawn(io, timed_try_upstream(io, s, finished), asio::use_future),
+             finished});
+    }
+    if (pending.empty()) return;
+    std::ptrdiff_t shown = -1;
+    for (;;) {
+        const auto done = std::count_if(pending.begin(), pending.end(), [](const Pending& p) {
+            return p.error.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready;
+        });
+        if (done != shown) {
+            step("upstreams: " + std::to_string(done) + "/" + std::to_string(pending.size()) +
+                 " answered");
+            shown = done;
+        }
+        if (static_cast<std::size_t>(done) == pending.size()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    for (auto& p : pending) {
+        std::string error;
+        try {
+            error = p.error.get();
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        const auto at = p.finished->load();
+        const auto finished = at != 0 ? Clock::time_point(Clock::duration(at)) : Clock::now();
+        out.push_back(upstream_result(*p.server, std::move(error), started, finished));
+    }
 }
 
 // The daemon first (found? which version?), then the adapter's own preflight, which also refuses
@@ -340,11 +391,7 @@ std::vector<CheckResult> run_doctor_checks(
     std::thread runner([&io] { io.run(); });
     step("tunnel");
     check_tunnel(c, io, out);
-    for (const auto& s : c.servers) {
-        if (!s.enabled) continue;
-        step("upstream " + s.name);
-        out.push_back(check_upstream(s, io));
-    }
+    check_upstreams(c, io, step, out);
     work.reset();
     io.stop();
     runner.join();

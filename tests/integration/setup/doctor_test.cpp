@@ -143,6 +143,36 @@ TEST_F(DoctorTest, UpstreamThatDoesNotStartFails) {
     EXPECT_NE(c["detail"].get<std::string>().find("/nonexistent/mcp-server"), std::string::npos);
 }
 
+TEST_F(DoctorTest, UpstreamsAreCheckedSideBySide) {
+    // Six servers that take 1.5 s each to start: 9 s one after the other.
+    for (int i = 0; i < 6; ++i) {
+        const auto name = "slow" + std::to_string(i);
+        config["mcpServers"].push_back(
+            {{"name", name},
+             {"command", "/bin/sh"},
+             {"args", {"-c", "sleep 1.5; exec " + stdio_upstream_binary() + " " + name}}});
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto [report, code] = doctor();
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(code, 0) << report.dump(2);
+    EXPECT_LT(took, std::chrono::seconds(6)) << report.dump(2);
+    for (int i = 0; i < 6; ++i) {
+        const auto c = find(report, "upstream:slow" + std::to_string(i));
+        EXPECT_EQ(c["status"], "ok") << report.dump(2);
+        EXPECT_GE(c["elapsed_ms"].get<long long>(), 1400) << c.dump();
+    }
+    // The report keeps the config's order.
+    std::vector<std::string> order;
+    for (const auto& c : report["checks"]) {
+        const auto name = c["check"].get<std::string>();
+        if (name.starts_with("upstream:")) order.push_back(name);
+    }
+    EXPECT_EQ(order,
+              (std::vector<std::string>{"upstream:slow0", "upstream:slow1", "upstream:slow2",
+                                        "upstream:slow3", "upstream:slow4", "upstream:slow5"}));
+}
+
 TEST_F(DoctorTest, PortInUseFails) {
     boost::asio::io_context io;
     boost::asio::ip::tcp::acceptor taken(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
