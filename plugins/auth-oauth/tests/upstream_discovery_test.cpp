@@ -169,6 +169,22 @@ TEST(Discovery, WithoutAChallengeTriesTheWellKnownUrlsAndChecksTheResource) {
               "https://mcp.example/.well-known/oauth-protected-resource/mcp");
 }
 
+TEST(Discovery, WithoutResourceMetadataTheServersOriginIsTheAuthorizationServer) {
+    ScriptedHttpClient http;  // an MCP 2025-03-26 server: no RFC 9728 document
+    http.answer_json("https://mcp.example/.well-known/oauth-authorization-server", 200,
+                     as_metadata("https://mcp.example").dump());
+    const auto as = discover_authorization_server(http, "https://mcp.example/v1/mcp", nullptr);
+    EXPECT_EQ(as.issuer, "https://mcp.example");
+    EXPECT_EQ(as.resource, "https://mcp.example/v1/mcp");
+    EXPECT_TRUE(as.scopes_supported.empty());  // the server's own list is not asked for
+
+    // A challenge that names a metadata URL which does not answer is an error, not a guess.
+    BearerChallenge challenge{"https://mcp.example/missing-prm", "", ""};
+    EXPECT_THROW(
+        (void)discover_authorization_server(http, "https://mcp.example/v1/mcp", &challenge),
+        OAuthFlowError);
+}
+
 TEST(Discovery, SaysWhatItTriedWhenNothingAnswers) {
     ScriptedHttpClient http;
     try {
@@ -177,6 +193,7 @@ TEST(Discovery, SaysWhatItTriedWhenNothingAnswers) {
     } catch (const OAuthFlowError& e) {
         const std::string m = e.what();
         EXPECT_NE(m.find("/.well-known/oauth-protected-resource/mcp"), std::string::npos) << m;
+        EXPECT_NE(m.find("/.well-known/oauth-authorization-server"), std::string::npos) << m;
     }
 }
 

@@ -102,28 +102,37 @@ AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
         }
         tried += (tried.empty() ? "" : "; ") + url + ": " + fetched.problem;
     }
-    if (!prm) {
+    std::string resource = canonical_resource(server_url);
+    std::vector<std::string> issuers;
+    std::vector<std::string> resource_scopes;
+    if (prm) {
+        if (const auto r = string_field(*prm, "resource"); !r.empty()) {
+            if (!resource_covers(r, server_url)) {
+                throw OAuthFlowError("protected-resource metadata of " + server_url +
+                                     " is for another resource (" + r + ")");
+            }
+            resource = r;
+        }
+        issuers = string_list(*prm, "authorization_servers");
+        if (issuers.empty()) {
+            throw OAuthFlowError("protected-resource metadata of " + server_url +
+                                 " names no authorization_servers");
+        }
+        resource_scopes = string_list(*prm, "scopes_supported");
+    } else if (challenge == nullptr || challenge->resource_metadata.empty()) {
+        // MCP 2025-03-26 servers publish no RFC 9728 metadata: the authorization server is the
+        // server's own origin.
+        issuers.push_back(split_url(server_url).origin);
+    } else {
         throw OAuthFlowError("no OAuth protected-resource metadata for " + server_url + " (" +
                              tried + ")");
-    }
-    std::string resource = canonical_resource(server_url);
-    if (const auto r = string_field(*prm, "resource"); !r.empty()) {
-        if (!resource_covers(r, server_url)) {
-            throw OAuthFlowError("protected-resource metadata of " + server_url +
-                                 " is for another resource (" + r + ")");
-        }
-        resource = r;
-    }
-    const auto issuers = string_list(*prm, "authorization_servers");
-    if (issuers.empty()) {
-        throw OAuthFlowError("protected-resource metadata of " + server_url +
-                             " names no authorization_servers");
     }
     const auto& issuer = issuers.front();
     if (!is_http_url(issuer)) {
         throw OAuthFlowError("authorization server " + issuer +
                              " must be an https:// URL (http:// only on loopback)");
     }
+    const std::string prm_tried = tried;
     tried.clear();
     for (const auto& url : authorization_server_metadata_urls(issuer)) {
         auto fetched = get_json(http, url);
@@ -133,12 +142,13 @@ AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
         }
         auto as = read_authorization_server_metadata(*fetched.json, issuer);
         as.resource = resource;
-        if (auto scopes = string_list(*prm, "scopes_supported"); !scopes.empty()) {
-            as.scopes_supported = std::move(scopes);
-        }
+        // MCP scope selection: the resource's scopes_supported, never the server's whole list.
+        as.scopes_supported = resource_scopes;
         return as;
     }
-    throw OAuthFlowError("no authorization server metadata for " + issuer + " (" + tried + ")");
+    std::string why = "no authorization server metadata for " + issuer + " (" + tried + ")";
+    if (!prm) why += "; no protected-resource metadata either (" + prm_tried + ")";
+    throw OAuthFlowError(why);
 }
 
 std::optional<BearerChallenge> probe_challenge(sdk::HttpClient& http,

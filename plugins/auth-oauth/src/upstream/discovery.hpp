@@ -28,8 +28,9 @@ struct AuthorizationServer {
                                                                      const std::string& issuer);
 
 // RFC 9728 protected-resource metadata (from the challenge's resource_metadata, else the
-// well-known URLs of server_url), then the authorization server's metadata. Throws
-// OAuthFlowError saying what was tried.
+// well-known URLs of server_url; when there is none and the challenge named none, the server's
+// origin is taken as the authorization server, as in MCP 2025-03-26), then the authorization
+// server's metadata. Throws OAuthFlowError saying what was tried.
 [[nodiscard]] AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
                                                                 const std::string& server_url,
                                                                 const BearerChallenge* challenge);
