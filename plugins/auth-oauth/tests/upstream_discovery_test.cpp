@@ -7,6 +7,7 @@
 #include "inbound_config.hpp"
 #include "mcpproxy/sdk/testing/scripted_http_client.hpp"
 #include "upstream/bearer_challenge.hpp"
+#include "upstream/client_registration.hpp"
 #include "upstream/discovery.hpp"
 #include "upstream/oauth_http.hpp"
 #include "upstream/oauth_urls.hpp"
@@ -213,6 +214,58 @@ TEST(TokenAnswer, SortsIssuedRejectedAndFailed) {
     EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
     a = read_token_answer({200, {}, R"({"access_token":"a","token_type":"mac"})", {}});
     EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
+}
+
+TEST(TokenClientAuthentication, PublicBasicAndPostClients) {
+    ScriptedHttpClient http;
+    http.answer("POST", "https://auth.example/token",
+                {200, {}, R"({"access_token":"a","token_type":"bearer"})", {}});
+    const std::vector<std::pair<std::string, std::string>> grant{{"grant_type", "refresh_token"},
+                                                                 {"refresh_token", "r"}};
+    (void)request_tokens(http, {"https://auth.example/token", "pub", "", "none"}, grant);
+    (void)request_tokens(
+        http, {"https://auth.example/token", "id:1", "s e/c", "client_secret_basic"}, grant);
+    (void)request_tokens(http, {"https://auth.example/token", "id2", "sec2", "client_secret_post"},
+                         grant);
+    const auto r = http.requests();
+    ASSERT_EQ(r.size(), 3U);
+    EXPECT_EQ(r[0].headers.count("Authorization"), 0U);
+    EXPECT_EQ(parse_query(r[0].body).at("client_id"), "pub");
+    EXPECT_EQ(r[0].headers.at("Content-Type"), "application/x-www-form-urlencoded");
+    // RFC 6749 §2.3.1: form-encode id and secret, then base64 ("id%3A1:s%20e%2Fc").
+    EXPECT_EQ(r[1].headers.at("Authorization"), "Basic aWQlM0ExOnMlMjBlJTJGYw==");
+    EXPECT_EQ(parse_query(r[1].body).count("client_secret"), 0U);
+    EXPECT_EQ(parse_query(r[2].body).at("client_secret"), "sec2");
+    EXPECT_EQ(r[2].headers.count("Authorization"), 0U);
+}
+
+TEST(ClientRegistration, RegistersANativeClientWithTheLoopbackRedirect) {
+    ScriptedHttpClient http;
+    http.answer(
+        "POST", "https://auth.example/register",
+        {201,
+         {},
+         R"({"client_id":"dyn-1","client_secret":"x","token_endpoint_auth_method":"client_secret_post"})",
+         {}});
+    AuthorizationServer as;
+    as.issuer = "https://auth.example";
+    as.registration_endpoint = "https://auth.example/register";
+    const auto c = register_client(http, as, "files", "http://127.0.0.1:8765/callback", "mcp");
+    EXPECT_EQ(c.client_id, "dyn-1");
+    EXPECT_EQ(c.auth_method, "client_secret_post");
+    const auto body = nlohmann::json::parse(http.requests().at(0).body);
+    EXPECT_EQ(body["redirect_uris"], nlohmann::json::array({"http://127.0.0.1:8765/callback"}));
+    EXPECT_EQ(body["token_endpoint_auth_method"], "none");
+    EXPECT_EQ(body["scope"], "mcp");
+
+    as.registration_endpoint.clear();
+    try {
+        (void)register_client(http, as, "files", "http://127.0.0.1:8765/callback", "");
+        FAIL();
+    } catch (const OAuthFlowError& e) {
+        EXPECT_NE(std::string(e.what()).find("config.upstreams.files.client_id"),
+                  std::string::npos);
+    }
 }
 
 std::string config_error(const std::string& text) {
