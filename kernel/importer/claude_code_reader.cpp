@@ -86,10 +86,16 @@ private:
     std::map<std::string, std::string> origins_;
 };
 
-std::optional<Json> read_mcp_json(const fs::path& file) {
+// The parsed file; nullopt when there is none, or (with a line in `skipped`) when it cannot be
+// read, e.g. another user's project.
+std::optional<Json> read_mcp_json(const fs::path& file, std::vector<std::string>& skipped) {
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) return std::nullopt;
     std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        skipped.push_back(file.string() + ": cannot be read");
+        return std::nullopt;
+    }
     std::stringstream text;
     text << in.rdbuf();
     try {
@@ -169,7 +175,7 @@ ServerList read_claude_code(const std::optional<Json>& claude_json,
                               {"project " + path + " (local scope, ~/.claude.json)", path}, {});
         }
         const fs::path file = fs::path(path) / ".mcp.json";
-        const auto document = read_mcp_json(file);
+        const auto document = read_mcp_json(file, list.skipped);
         if (!document) continue;
         list.sources.push_back(file.string() + ": " + servers_word(count_servers(*document)) +
                                " in project scope");

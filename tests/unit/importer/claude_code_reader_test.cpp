@@ -135,6 +135,15 @@ TEST_F(ClaudeCodeScopes, OnlyAProjectFileWithoutClaudeJson) {
     EXPECT_TRUE(list.skipped.empty());
 }
 
+TEST_F(ClaudeCodeScopes, AnUnreadableProjectFileIsReportedNotFatal) {
+    if (::geteuid() == 0) GTEST_SKIP() << "root reads every file";
+    fs::permissions(webapp / ".mcp.json", fs::perms::none);
+    const auto list = read_claude_code(claude_json, root / ".claude.json", webapp);
+    EXPECT_EQ(names(list), "docs github postgres docs-api postgres-api ");
+    ASSERT_EQ(list.skipped.size(), 1U);
+    EXPECT_EQ(list.skipped[0], (webapp / ".mcp.json").string() + ": cannot be read");
+}
+
 TEST(ClaudeCodeFiles, RecognisesTheUserFile) {
     EXPECT_TRUE(is_claude_code_user_file(Json{{"projects", Json::object()}}));
     EXPECT_FALSE(is_claude_code_user_file(Json{{"mcpServers", Json::object()}}));
