@@ -9,7 +9,8 @@ namespace {
 using upstream::UpstreamState;
 using upstream::UpstreamStatus;
 
-constexpr std::chrono::seconds kLiveInterval{1};
+constexpr std::chrono::seconds kLiveInterval{1};   // while servers come up
+constexpr std::chrono::seconds kQuietInterval{5};  // while nothing changes (a server hangs)
 constexpr std::size_t kNamesShown = 3;
 constexpr std::size_t kFailuresShown = 5;
 
@@ -74,9 +75,14 @@ std::vector<std::string> StartupProgress::update(const std::vector<UpstreamStatu
         if (any) lines.push_back(summary(status, now));
         return lines;
     }
-    if (live_ && any && now - last_line_ >= kLiveInterval) {
-        last_line_ = now;
-        lines.push_back(live_line(status, now));
+    if (live_ && any) {
+        const bool changed = took_.size() != outcomes_at_last_line_;
+        const auto since = now - last_line_;
+        if ((changed && since >= kLiveInterval) || since >= kQuietInterval) {
+            last_line_ = now;
+            outcomes_at_last_line_ = took_.size();
+            lines.push_back(live_line(status, now));
+        }
     }
     return lines;
 }

@@ -10,9 +10,9 @@
 namespace mcpproxy::app {
 
 // How the start of the upstream servers goes, in a few lines rather than one per server:
-//  - live (a person at a terminal): at most one line a second while some are still starting,
-//    beginning after the first second ("starting upstreams: 12/50 ready, 1 failed, 37 still
-//    starting (a, b, c, +34) after 2.0 s");
+//  - live (a person at a terminal): at most one line a second while servers come up (every five
+//    seconds while none does, e.g. one hangs), beginning after the first second ("starting
+//    upstreams: 12/50 ready, 1 failed, 37 still starting (a, b, c, +34) after 2.0 s");
 //  - always: one summary once every enabled server has been tried, with the slowest ready ones and
 //    why the others are not ready ("upstreams started in 4.2 s: 48 ready, 2 failed; slowest: a 3.9
 //    s, b 3.1 s, c 2.2 s; failed: x (why), y (why)").
@@ -37,6 +37,7 @@ private:
     bool live_;
     Clock::time_point started_;
     Clock::time_point last_line_;
+    std::size_t outcomes_at_last_line_ = 0;  // took_.size() when the last live line was printed
     bool done_ = false;
     std::map<std::string, Clock::duration> took_;  // server -> time to its first outcome
 };

@@ -50,6 +50,23 @@ TEST(StartupProgress, LiveLinesAtMostOnceASecondThenOneSummary) {
     EXPECT_TRUE(progress.update(status, true, t0 + 4s).empty());
 }
 
+TEST(StartupProgress, AHangingServerGetsALineEveryFiveSecondsNotEverySecond) {
+    const auto t0 = Clock::now();
+    StartupProgress progress(true, t0);
+    std::vector<UpstreamStatus> status(2);
+    status[0].name = "quick";
+    status[0].state = UpstreamState::ready;
+    status[1].name = "hangs";
+    std::vector<std::string> lines;
+    for (int tick = 1; tick <= 120; ++tick) {  // 12 s
+        for (auto& l : progress.update(status, false, t0 + tick * 100ms)) lines.push_back(l);
+    }
+    ASSERT_EQ(lines.size(), 3U) << ::testing::PrintToString(lines);
+    EXPECT_EQ(lines[0], "starting upstreams: 1/2 ready, 1 still starting (hangs) after 1.0 s");
+    EXPECT_NE(lines[1].find("after 6.0 s"), std::string::npos) << lines[1];
+    EXPECT_NE(lines[2].find("after 11.0 s"), std::string::npos) << lines[2];
+}
+
 TEST(StartupProgress, NotLiveOnlyTheSummary) {
     const auto t0 = Clock::now();
     StartupProgress progress(false, t0);
