@@ -229,8 +229,12 @@ bool ChildProcess::group_alive() {
         if (group_gone_) return false;
     }
     if (process_group_has_live_members(pid_)) return true;
-    std::lock_guard lock(reap_mutex_);
-    group_gone_ = true;
+    {
+        std::lock_guard lock(reap_mutex_);
+        group_gone_ = true;
+    }
+    // Nothing of the group runs: the guard must not signal its id once the pid is reused.
+    unguard_process_group(pid_);
     return false;
 }
 
