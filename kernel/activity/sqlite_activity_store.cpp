@@ -232,6 +232,12 @@ void SqliteActivityStore::insert_batch(std::span<const ActivityRecord> records) 
             insert_->reset();
         }
         writer_->exec("COMMIT");
+    } catch (const StoreError& e) {
+        insert_->reset();
+        writer_->rollback_quietly();
+        // Name the file: the message reaches /readyz and the log, where "disk is full" alone
+        // does not tell the operator which disk.
+        throw StoreError(e.kind(), e.backend_code(), path_.string() + ": " + e.what());
     } catch (...) {
         insert_->reset();
         writer_->rollback_quietly();

@@ -91,10 +91,17 @@ void ViewRefresher::flush_usage() noexcept {
     if (uses.empty()) return;
     try {
         store_->record_last_used(uses);
+        if (usage_write_failing_) logger_.info("token last-used times are written again");
+        usage_write_failing_ = false;
     } catch (const std::exception& e) {
         // Last-used is informational: put the stamps back and try again next time.
         for (const auto& [id, at] : uses) usage_.record(id, at);
-        logger_.warn(std::string("cannot record token last-used times: ") + e.what());
+        if (!usage_write_failing_) {
+            logger_.warn(std::string("cannot record token last-used times in tokens.db (will "
+                                     "retry; authentication is not affected): ") +
+                         e.what());
+        }
+        usage_write_failing_ = true;
     }
 }
 

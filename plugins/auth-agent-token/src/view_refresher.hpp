@@ -69,6 +69,7 @@ private:
     std::int64_t data_version_ = -1;
     dev_t device_ = 0;
     ino_t inode_ = 0;
+    bool usage_write_failing_ = false;  // thread only: log a failing store once, not every flush
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
