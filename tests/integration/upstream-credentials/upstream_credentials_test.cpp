@@ -74,6 +74,17 @@ protected:
         return s;
     }
 
+    // Ready with its tool listed: the state turns "ready" before the lists are fetched.
+    Json wait_ready(std::chrono::milliseconds limit = 15s) {
+        const auto until = std::chrono::steady_clock::now() + limit;
+        Json s = wait_state("ready", limit);
+        while (s.value("tools", 0) < 1 && std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(50ms);
+            s = server_status();
+        }
+        return s;
+    }
+
     static std::size_t count(const Json& seen, const std::function<bool(const Json&)>& pred) {
         std::size_t n = 0;
         for (const auto& r : seen) n += pred(r) ? 1 : 0;
@@ -87,7 +98,7 @@ protected:
 
 TEST_F(UpstreamCredentials, ProviderHeaderGoesOnEveryRequestAndTheClientsNeverDoes) {
     start("plugin-token", {.plugin = {{"server", "up"}, {"token", "plugin-token"}}});
-    ASSERT_EQ(wait_state("ready").value("state", ""), "ready") << proxy_->log();
+    ASSERT_EQ(wait_ready().value("tools", 0), 1) << proxy_->log();
 
     // The client presents its own credentials to mcpproxy; none of them may reach the upstream.
     const Headers client_creds{{"Authorization", "Bearer client-secret-a1b2c3"},
@@ -135,7 +146,7 @@ TEST_F(UpstreamCredentials, ProviderHeaderGoesOnEveryRequestAndTheClientsNeverDo
 TEST_F(UpstreamCredentials, ConfiguredAuthorizationWinsAndProvidersAreNotAsked) {
     start("static-token", {.plugin = {{"server", "up"}, {"token", "plugin-token"}},
                            .server_headers = {{"Authorization", "Bearer static-token"}}});
-    ASSERT_EQ(wait_state("ready").value("state", ""), "ready") << proxy_->log();
+    ASSERT_EQ(wait_ready().value("tools", 0), 1) << proxy_->log();
     for (const auto& r : upstream_->seen()) {
         EXPECT_EQ(r["headers"].value("authorization", ""), "Bearer static-token") << r.dump();
     }
@@ -158,7 +169,7 @@ TEST_F(UpstreamCredentials, A401WithNewerCredentialsIsRetriedOnce) {
                                      {"token", "stale-token"},
                                      {"on_401", "retry"},
                                      {"refreshed_token", "fresh-token"}}});
-    ASSERT_EQ(wait_state("ready").value("state", ""), "ready") << proxy_->log();
+    ASSERT_EQ(wait_ready().value("tools", 0), 1) << proxy_->log();
     const auto seen = upstream_->seen();
     ASSERT_GE(seen.size(), 2U) << seen.dump();
     EXPECT_EQ(seen[0]["rpc"], "initialize");
@@ -177,7 +188,7 @@ TEST_F(UpstreamCredentials, LoginNeededFailsTheCallVisiblyWithoutA401StormAndHea
     start("good-token",
           {.plugin = {
                {"server", "up"}, {"token_file", token_file.string()}, {"on_401", "login_needed"}}});
-    ASSERT_EQ(wait_state("ready").value("state", ""), "ready") << proxy_->log();
+    ASSERT_EQ(wait_ready().value("tools", 0), 1) << proxy_->log();
     McpSession client(proxy_->port());
 
     // The upstream revokes the token: the next call fails with what the plugin said to do.
@@ -225,8 +236,9 @@ TEST_F(UpstreamCredentials, LoginNeededFailsTheCallVisiblyWithoutA401StormAndHea
     // A login elsewhere changes the plugin's credentials: reconnected within a few seconds.
     upstream_->set_tokens("other-token");
     std::ofstream(token_file) << "other-token\n";
-    const auto healed = wait_state("ready", 5s);
+    const auto healed = wait_ready(5s);
     EXPECT_EQ(healed.value("state", ""), "ready") << healed.dump() << proxy_->log();
+    EXPECT_EQ(healed.value("tools", 0), 1) << healed.dump();
     McpSession again(proxy_->port());
     EXPECT_EQ(first_text(again.call_tool("up__whoami").at("result")), "ok");
     readyz = Json::parse(http_request(proxy_->port(), http::verb::get, "/readyz").body());
