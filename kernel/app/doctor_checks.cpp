@@ -38,10 +38,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kUpstreamTimeout{15};
 
 CheckResult ok(std::string check, std::string detail) {
-    return {std::move(check), CheckStatus::ok, std::move(detail), {}, -1};
+    return {std::move(check), CheckStatus::ok, std::move(detail), {}, -1, {}};
 }
 CheckResult problem(std::string check, CheckStatus s, std::string detail, std::string fix) {
-    return {std::move(check), s, std::move(detail), std::move(fix), -1};
+    return {std::move(check), s, std::move(detail), std::move(fix), -1, {}};
 }
 
 std::string octal(unsigned mode) {
