@@ -312,13 +312,21 @@ void Server::schedule_housekeeping() {
     });
 }
 
-// An upstream waiting for a person to log in is shown in /readyz's "degraded" list with what to
-// run; it does not make the process unready (the other upstreams still serve).
+// An upstream waiting for a person to log in (with what to run), or down and being restarted with
+// back-off (e.g. a crash loop), is shown in /readyz's "degraded" list; it does not make the
+// process unready (the other upstreams still serve).
 void Server::report_logins_needed() {
     std::set<std::string> now;
     for (const auto& s : upstreams_->status()) {
-        if (s.state != upstream::UpstreamState::login_needed) continue;
-        readiness_->set_degraded("upstream:" + s.name, s.last_error);
+        if (s.state == upstream::UpstreamState::login_needed) {
+            readiness_->set_degraded("upstream:" + s.name, s.last_error);
+        } else if (s.state == upstream::UpstreamState::failed) {
+            readiness_->set_degraded("upstream:" + s.name, "failed; restarting with back-off (" +
+                                                               std::to_string(s.restarts) +
+                                                               " restarts): " + s.last_error);
+        } else {
+            continue;
+        }
         now.insert(s.name);
     }
     for (const auto& name : logins_needed_) {

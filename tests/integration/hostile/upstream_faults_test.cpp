@@ -137,5 +137,78 @@ TEST_F(UpstreamFaultsTest, AnUpstreamClosingItsPipesMidCallFailsTheCallPromptlyA
         << proxy_->log();
 }
 
+// A stdio upstream that exits as soon as it starts, every time: the proxy stays up, retries with
+// a doubling back-off (0.5 s, 1 s, 2 s, 4 s ... capped at 30 s), shows the server as "failed" in
+// the management API and in /readyz's degraded list, and the other upstream keeps answering.
+TEST(UpstreamCrashLoopTest, BacksOffShowsFailedAndLeavesTheOtherUpstreamServing) {
+    constexpr const char* kAdminKey = "admin-key-for-the-crash-loop-test";
+    TempDir dir;
+    const Json config{
+        {"listen", "127.0.0.1:0"},
+        {"routing_mode", "direct"},
+        {"api_key", kAdminKey},
+        {"management", {{"listen", "127.0.0.1:0"}}},
+        {"mcpServers",
+         {{{"name", "crasher"},
+           {"command", "/bin/sh"},
+           {"args", {"-c", "echo crash-loop-upstream dying >&2; exit 3"}}},
+          {{"name", "alpha"}, {"command", stdio_upstream_binary()}, {"args", {"alpha"}}}}}};
+    dir.write("config.json", config.dump());
+    const auto started = Clock::now();
+    ProxyProcess proxy({"--config", (dir / "config.json").string()}, dir.path());
+    ASSERT_TRUE(proxy.started()) << proxy.log();
+    const auto management = [&](const std::string& path) {
+        const auto r = http_request(proxy.port("management"), boost::beast::http::verb::get, path,
+                                    {{"Authorization", std::string("Bearer ") + kAdminKey}});
+        return Json::parse(r.body(), nullptr, false);
+    };
+    const auto crasher = [&] {
+        const auto servers = management("/api/v1/servers");
+        if (servers.is_array()) {
+            for (const auto& s : servers) {
+                if (s.value("name", "") == "crasher") return s;
+            }
+        }
+        return Json();
+    };
+    const auto readyz_detail = [&] {
+        const auto r = http_request(proxy.port(), boost::beast::http::verb::get, "/readyz");
+        const auto body = Json::parse(r.body(), nullptr, false);
+        if (!body.is_object() || !body.contains("degraded")) return std::string();
+        for (const auto& d : body["degraded"]) {
+            if (d.value("component", "") == "upstream:crasher") return d.value("detail", "");
+        }
+        return std::string();
+    };
+
+    ASSERT_TRUE(eventually([&] { return crasher().value("state", "") == "failed"; }, 10s))
+        << crasher().dump() << proxy.log();
+    ASSERT_TRUE(eventually([&] { return !readyz_detail().empty(); }, 5s)) << proxy.log();
+    EXPECT_NE(readyz_detail().find("failed"), std::string::npos) << readyz_detail();
+
+    // Let the loop run ~9 s: without back-off it would restart hundreds of times.
+    std::this_thread::sleep_until(started + 9s);
+    const auto status = crasher();
+    const auto restarts = status.value("restarts", 0U);
+    std::printf("[ fault    ] crash loop: %u restarts in 9 s; state %s; last error: %s\n", restarts,
+                status.value("state", "").c_str(), status.value("last_error", "").c_str());
+    EXPECT_GE(restarts, 2U) << status.dump();
+    EXPECT_LE(restarts, 5U) << "0.5+1+2+4 s of back-off fit in 9 s: " << status.dump();
+    EXPECT_NE(status.value("state", ""), "ready");
+    EXPECT_FALSE(status.value("last_error", "").empty()) << status.dump();
+
+    // The other upstream and the proxy are fine.
+    const Json body = request_message(1, "tools/call",
+                                      {{"name", "alpha__echo"}, {"arguments", {{"text", "hi"}}}});
+    const auto reply = mcp_post(proxy.port(), body.dump(),
+                                {{"MCP-Protocol-Version", kStatelessVersion},
+                                 {"Mcp-Method", "tools/call"},
+                                 {"Mcp-Name", "alpha__echo"}},
+                                10s);
+    ASSERT_FALSE(reply.messages.empty()) << proxy.log();
+    EXPECT_EQ(first_text(reply.last()["result"]), "hi") << reply.last().dump();
+    EXPECT_EQ(proxy.stop(), 0) << proxy.log();
+}
+
 }  // namespace
 }  // namespace mcpproxy::test
