@@ -1,5 +1,7 @@
 #include "oauth_plugin.hpp"
 
+#include <algorithm>
+
 #include "upstream/auth_commands.hpp"
 
 namespace mcpproxy::oauth {
@@ -32,6 +34,15 @@ OAuthPlugin::~OAuthPlugin() {
 
 void OAuthPlugin::start() {
     if (jwks_) jwks_->start();
+    const auto servers = host_.upstream_servers();
+    for (const auto& [name, settings] : config_.upstream.servers) {
+        const auto it = std::find_if(servers.begin(), servers.end(),
+                                     [&](const auto& s) { return s.name == name; });
+        if (it == servers.end() || it->url.empty()) {
+            host_.logger().warn("config.upstreams." + name +
+                                ": no HTTP server of that name in mcpServers; the entry is unused");
+        }
+    }
     upstream_->start();
 }
 

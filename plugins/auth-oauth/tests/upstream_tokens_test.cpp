@@ -319,7 +319,7 @@ TEST(AuthStatus, StatesWithoutSecrets) {
 
 TEST(OAuthPluginUpstream, LoadsWithOnlyUpstreamsAndRegistersTheAuthCommands) {
     TempDir dir;
-    TestHost host(R"({"upstreams":{"files":{"scopes":["mcp"]}},"callback_port":18765})",
+    TestHost host(R"({"upstreams":{"files":{"scopes":["mcp"]},"typo":{}},"callback_port":18765})",
                   dir.path().string());
     host.set_upstream_servers({{"files", "https://mcp.example/mcp", true}});
     OAuthPlugin plugin(host);
@@ -330,6 +330,8 @@ TEST(OAuthPluginUpstream, LoadsWithOnlyUpstreamsAndRegistersTheAuthCommands) {
         EXPECT_NE(std::find(paths.begin(), paths.end(), p), paths.end()) << p;
     }
     plugin.start();
+    EXPECT_TRUE(host.log().contains("config.upstreams.typo: no HTTP server of that name"));
+    EXPECT_FALSE(host.log().contains("config.upstreams.files"));
     TokenStore(dir.path()).put_token(sample());
     const auto status = host.run_command("auth status", {{{"output", "json"}}, {}, {}});
     EXPECT_EQ(status.exit_code, 0);
