@@ -309,6 +309,9 @@ bool call_succeeded(const std::string& reply) {
 }
 
 TEST_F(UpstreamOAuthClientTest, ProxyCallsTheProtectedServerWithoutFailuresAcrossRefreshes) {
+    // 6 s tokens (whole seconds on both sides): a refresh at 75 % leaves over a second of slack
+    // on a loaded machine.
+    as_.set_token_lifetime(6);
     // The proxy starts before anyone logged in: the server needs a login.
     ProxyProcess proxy(common(), dir_.path());
     ASSERT_TRUE(proxy.started()) << proxy.log();
@@ -325,7 +328,7 @@ TEST_F(UpstreamOAuthClientTest, ProxyCallsTheProtectedServerWithoutFailuresAcros
         15s))
         << last << "\n"
         << proxy.log();
-    // Calls without pause for longer than two token lifetimes: every one succeeds.
+    // Calls without pause for longer than a token lifetime and a half: every one succeeds.
     const auto grants_before = as_.counters().refresh_grants;
     const auto until = std::chrono::steady_clock::now() + 9s;
     int calls = 0;
@@ -340,7 +343,7 @@ TEST_F(UpstreamOAuthClientTest, ProxyCallsTheProtectedServerWithoutFailuresAcros
         std::this_thread::sleep_for(20ms);
     }
     EXPECT_EQ(failures, 0) << "of " << calls << " calls";
-    EXPECT_GE(as_.counters().refresh_grants - grants_before, 2);
+    EXPECT_GE(as_.counters().refresh_grants - grants_before, 1);
     EXPECT_EQ(proxy.stop(), 0);
     expect_no_secret_in(proxy.log(), "the proxy log");
 }
