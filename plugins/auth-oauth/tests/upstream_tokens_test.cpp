@@ -246,6 +246,8 @@ TEST_F(RefreshFixture, SeesAnotherProcesssLoginThroughTheThread) {
     ASSERT_TRUE(snapshot.get("files"));
     EXPECT_EQ(snapshot.get("files")->access_token, "access-1");
     refresher.stop();
+    EXPECT_TRUE(
+        host.log().contains("upstream \"files\": using the OAuth access token from a new login"));
 }
 
 TEST(UpstreamCredentials, VerdictsOnA401) {

@@ -25,7 +25,7 @@ TokenRefresher::~TokenRefresher() {
 
 void TokenRefresher::start() {
     if (thread_.joinable()) return;
-    reload();
+    reload(false);
     {
         std::lock_guard lock(mutex_);
         stopping_ = false;
@@ -60,14 +60,18 @@ std::int64_t TokenRefresher::now_seconds() const {
     return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
 }
 
-void TokenRefresher::reload() {
+void TokenRefresher::reload(bool announce) {
     // Read the version before the rows: a commit in between shows up as a change next time.
     data_version_ = store_.data_version();
-    snapshot_.replace_all(store_.tokens());
+    const auto changed = snapshot_.replace_all(store_.tokens());
+    if (!announce) return;
+    for (const auto& server : changed) {
+        logger_.info("upstream \"" + server + "\": using the OAuth access token from a new login");
+    }
 }
 
 void TokenRefresher::run_once() {
-    if (store_.data_version() != data_version_) reload();
+    if (store_.data_version() != data_version_) reload(true);
     std::set<std::string> requested;
     {
         std::lock_guard lock(mutex_);
@@ -127,7 +131,7 @@ void TokenRefresher::refresh(const TokenRecord& record, std::int64_t now) {
             failed(record.server, answer.problem, now);
             return;
     }
-    reload();
+    reload(false);
 }
 
 void TokenRefresher::failed(const std::string& server, const std::string& problem,

@@ -54,7 +54,8 @@ private:
         std::int64_t next_attempt = 0;
         std::int64_t delay = 0;
     };
-    void reload();
+    // Reloads the snapshot; logs the servers whose token another process (`auth login`) wrote.
+    void reload(bool announce);
     void refresh(const TokenRecord& record, std::int64_t now);
     void failed(const std::string& server, const std::string& problem, std::int64_t now);
     [[nodiscard]] std::int64_t now_seconds() const;

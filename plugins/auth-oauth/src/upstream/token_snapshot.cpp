@@ -2,9 +2,10 @@
 
 namespace mcpproxy::oauth {
 
-void TokenSnapshot::replace_all(const std::vector<TokenRecord>& records) {
+std::vector<std::string> TokenSnapshot::replace_all(const std::vector<TokenRecord>& records) {
     std::lock_guard lock(mutex_);
     std::map<std::string, CachedToken> next;
+    std::vector<std::string> changed;
     for (const auto& r : records) {
         CachedToken t;
         t.access_token = r.access_token;
@@ -17,10 +18,12 @@ void TokenSnapshot::replace_all(const std::vector<TokenRecord>& records) {
             t.handed_out = old->second.handed_out;
         } else {
             t.generation = next_generation_++;
+            if (!r.access_token.empty()) changed.push_back(r.server);
         }
         next.emplace(r.server, std::move(t));
     }
     tokens_ = std::move(next);
+    return changed;
 }
 
 std::optional<std::string> TokenSnapshot::hand_out(const std::string& server) {

@@ -24,7 +24,8 @@ struct CachedToken {
 class TokenSnapshot {
 public:
     // Replaces everything with the store's rows; an unchanged access token keeps its generation.
-    void replace_all(const std::vector<TokenRecord>& records);
+    // Returns the servers whose access token is new or changed.
+    std::vector<std::string> replace_all(const std::vector<TokenRecord>& records);
     // The access token for server, marking it handed out; nullopt when there is none.
     [[nodiscard]] std::optional<std::string> hand_out(const std::string& server);
     [[nodiscard]] std::optional<CachedToken> get(const std::string& server) const;
