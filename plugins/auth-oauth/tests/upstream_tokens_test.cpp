@@ -354,5 +354,17 @@ TEST(OAuthPluginUpstream, LoadsWithOnlyUpstreamsAndRegistersTheAuthCommands) {
     plugin.stop();
 }
 
+TEST(OAuthPluginUpstream, AnUnusableStoreDisablesOnlyTheUpstreamHalf) {
+    TempDir dir;
+    fs::create_directories(dir.path() / kTokenStoreFileName);  // a directory where the file goes
+    TestHost host("{}", dir.path().string());
+    OAuthPlugin plugin(host);
+    EXPECT_NO_THROW(plugin.start());
+    EXPECT_TRUE(plugin.upstream_credentials()->headers_for("files", "").empty());
+    EXPECT_NE(plugin.health_detail().find("upstream OAuth disabled"), std::string::npos)
+        << plugin.health_detail();
+    plugin.stop();
+}
+
 }  // namespace
 }  // namespace mcpproxy::oauth

@@ -14,10 +14,20 @@ UpstreamOAuthClient::~UpstreamOAuthClient() {
 void UpstreamOAuthClient::start() {
     std::lock_guard lock(mutex_);
     if (refresher_) return;
-    store_ = std::make_unique<TokenStore>(host_.data_dir());
-    refresher_ = std::make_unique<TokenRefresher>(
-        *store_, snapshot_, host_.http(), host_.logger(), [this] { return host_.now(); }, policy_);
-    refresher_->start();
+    try {
+        store_ = std::make_unique<TokenStore>(host_.data_dir());
+        refresher_ = std::make_unique<TokenRefresher>(
+            *store_, snapshot_, host_.http(), host_.logger(), [this] { return host_.now(); },
+            policy_);
+        refresher_->start();
+        start_error_.clear();
+    } catch (const std::exception& e) {
+        // The inbound half must keep working: without its store the upstream half sends nothing.
+        refresher_.reset();
+        store_.reset();
+        start_error_ = e.what();
+        host_.logger().error(std::string("upstream OAuth disabled: ") + e.what());
+    }
 }
 
 void UpstreamOAuthClient::stop() noexcept {
@@ -35,6 +45,10 @@ void UpstreamOAuthClient::request_refresh(const std::string& server) {
 }
 
 std::string UpstreamOAuthClient::describe() const {
+    {
+        std::lock_guard lock(mutex_);
+        if (!start_error_.empty()) return "upstream OAuth disabled: " + start_error_;
+    }
     const auto tokens = snapshot_.all();
     if (tokens.empty()) return {};
     const auto now =

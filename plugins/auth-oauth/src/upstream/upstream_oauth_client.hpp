@@ -21,6 +21,8 @@ public:
     UpstreamOAuthClient(sdk::Host& host, RefreshPolicy policy = {});
     ~UpstreamOAuthClient();
 
+    // Opens the store and starts refreshing; a store that cannot be opened is logged and shown
+    // by describe(), not thrown, so the plugin's inbound half keeps working.
     void start();
     void stop() noexcept;
     [[nodiscard]] sdk::UpstreamCredentials& credentials() { return provider_; }
@@ -37,6 +39,7 @@ private:
     mutable std::mutex mutex_;  // guards refresher_ against request_refresh during start/stop
     std::unique_ptr<TokenStore> store_;
     std::unique_ptr<TokenRefresher> refresher_;
+    std::string start_error_;  // why the store could not be opened; empty when it could
 };
 
 }  // namespace mcpproxy::oauth
