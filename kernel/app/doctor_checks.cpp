@@ -219,26 +219,30 @@ void check_upstreams(const config::Config& c, asio::io_context& io,
 // versions older than the adapter supports.
 CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& adapter) {
     const std::string provider = adapter.provider();
-    std::string version;
+    sdk::DaemonInfo found;
     try {
-        version = adapter.daemon_version();
+        found = adapter.daemon();
     } catch (const std::exception& e) {
         return problem(check, CheckStatus::fail, provider + ": " + e.what(),
                        "install the " + provider +
                            " daemon, or point the plugin's settings at it, then run doctor again");
     }
-    const std::string daemon =
+    const std::string& version = found.version;
+    std::string daemon =
         provider + " daemon " + (version.empty() ? "(version not reported)" : version);
+    if (!found.path.empty()) daemon += " at " + found.path;
     try {
         adapter.preflight();
     } catch (const std::exception& e) {
         CheckResult r = problem(check, CheckStatus::fail, daemon + ": " + e.what(),
                                 "do what the message says, then run doctor again");
         r.version = version;
+        r.path = found.path;
         return r;
     }
     CheckResult r = ok(check, daemon + ", found and usable");
     r.version = version;
+    r.path = found.path;
     return r;
 }
 

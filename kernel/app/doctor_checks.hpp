@@ -19,6 +19,7 @@ struct CheckResult {
     std::string fix;            // empty when there is nothing to do
     long long elapsed_ms = -1;  // for checks that take time (upstream start + initialize)
     std::string version;        // a tunnel daemon's version, when it reported one
+    std::string path;           // a tunnel daemon's binary, when the adapter told it
 };
 
 std::string_view to_string(CheckStatus status);

@@ -26,6 +26,7 @@ int doctor_command(const CliOverrides& cli, const std::string& output, std::ostr
         if (!r.fix.empty()) row["fix"] = r.fix;
         if (r.elapsed_ms >= 0) row["elapsed_ms"] = r.elapsed_ms;
         if (!r.version.empty()) row["version"] = r.version;
+        if (!r.path.empty()) row["path"] = r.path;
         rows.push_back(std::move(row));
     }
     if (output == "json") {

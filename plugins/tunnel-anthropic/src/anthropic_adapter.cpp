@@ -95,8 +95,9 @@ void AnthropicAdapter::preflight() {
                         config_.domain);
 }
 
-std::string AnthropicAdapter::daemon_version() {
-    return tunnel_cloudflared::preflight_cloudflared(config_.binary).version;
+sdk::DaemonInfo AnthropicAdapter::daemon() {
+    const auto found = tunnel_cloudflared::preflight_cloudflared(config_.binary);
+    return {found.binary_path, found.version};
 }
 
 void AnthropicAdapter::check_certificate() {

@@ -45,7 +45,7 @@ public:
     ~AnthropicAdapter() override;
     [[nodiscard]] std::string provider() const override { return "anthropic"; }
     void preflight() override;
-    [[nodiscard]] std::string daemon_version() override;
+    [[nodiscard]] sdk::DaemonInfo daemon() override;
     void start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) override;
     void stop() noexcept override;
     [[nodiscard]] sdk::TunnelStatus status() const override { return status_.get(); }

@@ -27,8 +27,9 @@ void CloudflaredAdapter::preflight() {
                         ")");
 }
 
-std::string CloudflaredAdapter::daemon_version() {
-    return preflight_cloudflared(config_.binary).version;
+sdk::DaemonInfo CloudflaredAdapter::daemon() {
+    const auto found = preflight_cloudflared(config_.binary);
+    return {found.binary_path, found.version};
 }
 
 void CloudflaredAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) {

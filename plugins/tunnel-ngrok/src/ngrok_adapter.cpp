@@ -60,8 +60,9 @@ std::string parse_ngrok_version(const std::string& output) {
     return output.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-std::string NgrokAdapter::daemon_version() {
-    if (!tc::find_program(config_.program)) {
+sdk::DaemonInfo NgrokAdapter::daemon() {
+    const auto path = tc::find_program(config_.program);
+    if (!path) {
         throw std::runtime_error("the ngrok agent (" + config_.program +
                                  ") was not found on PATH: install ngrok v3 "
                                  "(https://ngrok.com/download) or set \"ngrok\" in the plugin's "
@@ -72,11 +73,11 @@ std::string NgrokAdapter::daemon_version() {
     if (v.exit_code != 0 || version.empty()) {
         throw std::runtime_error("`ngrok version` failed: " + first_line(v.output + v.error));
     }
-    return version;
+    return {*path, version};
 }
 
 void NgrokAdapter::preflight() {
-    const auto version = daemon_version();
+    const auto version = daemon().version;
     if (version.front() < '3' || version.find('.') != 1) {
         throw std::runtime_error("ngrok " + version +
                                  " is not supported: mcpproxy needs the v3 agent; update ngrok");

@@ -30,7 +30,7 @@ public:
 
     [[nodiscard]] std::string provider() const override { return "ngrok"; }
     void preflight() override;
-    [[nodiscard]] std::string daemon_version() override;
+    [[nodiscard]] sdk::DaemonInfo daemon() override;
     void start(const sdk::TunnelTarget& target, sdk::TunnelEvents& events) override;
     void stop() noexcept override;
     [[nodiscard]] sdk::TunnelStatus status() const override { return keeper_.get(); }

@@ -39,27 +39,29 @@ TailscaleAdapter::~TailscaleAdapter() {
 }
 
 namespace {
-void require_cli(const std::string& program) {
-    if (!tunnel_common::find_program(program)) {
+std::string require_cli(const std::string& program) {
+    auto path = tunnel_common::find_program(program);
+    if (!path) {
         throw std::runtime_error(
             "the tailscale CLI (" + program +
             ") was not found on PATH: install Tailscale (https://tailscale.com/download) or set "
             "\"tailscale\" in the plugin's config to its full path");
     }
+    return *path;
 }
 }  // namespace
 
-std::string TailscaleAdapter::daemon_version() {
-    require_cli(config_.program);
+sdk::DaemonInfo TailscaleAdapter::daemon() {
+    auto path = require_cli(config_.program);
     const auto v = cli_.run({"version"});
     if (v.exit_code != 0) {
         throw std::runtime_error("`tailscale version` failed: " + last_line(v.output + v.error));
     }
-    return parse_tailscale_version(v.output);
+    return {std::move(path), parse_tailscale_version(v.output)};
 }
 
 void TailscaleAdapter::preflight() {
-    if (auto problem = version_problem(daemon_version())) {
+    if (auto problem = version_problem(daemon().version)) {
         throw std::runtime_error(*problem);
     }
     const auto st = cli_.status();

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "tests/integration/mcp/mcp_http.hpp"
 #include "tests/support/proxy_process.hpp"
@@ -55,12 +56,22 @@ std::string text(const Json& check, const char* key) {
     return check.contains(key) ? check[key].get<std::string>() : std::string();
 }
 
+// The daemon's binary as the adapter found it: an absolute path ending in the program's name.
+void expect_daemon_path(const Json& check, const std::string& program) {
+    const std::filesystem::path path = text(check, "path");
+    EXPECT_TRUE(path.is_absolute()) << check.dump(2);
+    EXPECT_EQ(path.filename(), program) << check.dump(2);
+    EXPECT_NE(text(check, "detail").find(" at " + path.string()), std::string::npos)
+        << check.dump(2);
+}
+
 TEST_F(DoctorTunnelTest, ShowsTheCloudflaredVersion) {
     const auto [check, code] =
         doctor("tunnel-cloudflared", Json::object(), {"FAKE_CLOUDFLARED_VERSION=2024.11.1"});
     EXPECT_EQ(check["status"], "ok") << check.dump(2);
     EXPECT_EQ(check["version"], "2024.11.1") << check.dump(2);
     EXPECT_NE(text(check, "detail").find("2024.11.1"), std::string::npos);
+    expect_daemon_path(check, "cloudflared");
 }
 
 TEST_F(DoctorTunnelTest, MissingCloudflaredSaysHowToInstallIt) {
@@ -69,6 +80,7 @@ TEST_F(DoctorTunnelTest, MissingCloudflaredSaysHowToInstallIt) {
     EXPECT_EQ(code, 1);
     EXPECT_EQ(check["status"], "fail") << check.dump(2);
     EXPECT_FALSE(check.contains("version"));
+    EXPECT_FALSE(check.contains("path"));
     EXPECT_NE(text(check, "detail").find("was not found on PATH; install cloudflared"),
               std::string::npos)
         << check.dump(2);
@@ -81,6 +93,7 @@ TEST_F(DoctorTunnelTest, AnthropicAdapterShowsItsCloudflared) {
     // No tunnel token here: preflight fails after the daemon was found, and says so.
     EXPECT_EQ(code, 1);
     EXPECT_EQ(check["version"], "2024.8.2") << check.dump(2);
+    expect_daemon_path(check, "cloudflared");
     EXPECT_NE(text(check, "detail").find("TUNNEL_TOKEN"), std::string::npos) << check.dump(2);
 }
 
@@ -90,6 +103,7 @@ TEST_F(DoctorTunnelTest, TailscaleOlderThanTheAdapterNeedsFails) {
     EXPECT_EQ(code, 1);
     EXPECT_EQ(check["status"], "fail") << check.dump(2);
     EXPECT_EQ(check["version"], "1.50.1");
+    expect_daemon_path(check, "tailscale");
     EXPECT_NE(text(check, "detail").find("1.52 or newer"), std::string::npos) << check.dump(2);
 }
 
@@ -108,6 +122,7 @@ TEST_F(DoctorTunnelTest, ShowsTheNgrokVersion) {
                                       {"FAKE_NGROK_VERSION=3.18.4", "NGROK_AUTHTOKEN=doctor-test"});
     EXPECT_EQ(check["status"], "ok") << check.dump(2);
     EXPECT_EQ(check["version"], "3.18.4");
+    expect_daemon_path(check, "ngrok");
 }
 
 TEST_F(DoctorTunnelTest, NgrokV2IsRefused) {

@@ -16,6 +16,12 @@ struct TunnelTarget {
     std::string scheme = "http";
 };
 
+// The daemon an adapter drives, as `mcpproxy doctor` shows it.
+struct DaemonInfo {
+    std::string path;     // the binary found ("/usr/bin/cloudflared"); empty when not told
+    std::string version;  // as its CLI reports it ("2024.11.1"); empty when not told
+};
+
 struct TunnelStatus {
     TunnelState state = TunnelState::stopped;
     std::string public_url;  // empty until known
@@ -36,9 +42,9 @@ public:
     [[nodiscard]] virtual std::string provider() const = 0;
     // Checks binaries, versions and credentials; throws std::runtime_error saying what to fix.
     virtual void preflight() = 0;
-    // The daemon's version as its CLI reports it ("2024.11.1"), for `mcpproxy doctor`; may run the
-    // daemon's binary. Empty when it cannot be told; throws std::runtime_error when it is missing.
-    [[nodiscard]] virtual std::string daemon_version() { return {}; }
+    // Where the daemon's binary is and which version it reports, for `mcpproxy doctor`; may run
+    // the binary. Throws std::runtime_error saying what to install when it is missing.
+    [[nodiscard]] virtual DaemonInfo daemon() { return {}; }
     virtual void start(const TunnelTarget& target, TunnelEvents& events) = 0;
     virtual void stop() noexcept = 0;
     [[nodiscard]] virtual TunnelStatus status() const = 0;
