@@ -84,6 +84,7 @@ private:
     std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(
         const ListenerSpec& spec, std::shared_ptr<mcp::OriginGuard> guard);
     std::vector<sdk::AuthBridge*> bridges_for(Role role);
+    std::vector<std::string> bridge_names_for(Role role);
     void add_well_known_routes(net::RouteTable& routes, Role role);
     std::shared_ptr<mgmt::ManagementContext> management_context();
 

@@ -32,6 +32,21 @@ std::vector<sdk::AuthBridge*> Server::bridges_for(Role role) {
     return bridges;
 }
 
+// The plugin names of bridges_for(role), in the same order.
+std::vector<std::string> Server::bridge_names_for(Role role) {
+    std::vector<std::string> names;
+    const auto& allowed = config_.tunnel.auth;
+    for (auto& p : plugins_->plugins()) {
+        if (p.instance->auth_bridge() == nullptr) continue;
+        if (role == Role::tunnel && !allowed.empty() &&
+            std::find(allowed.begin(), allowed.end(), p.info.name) == allowed.end()) {
+            continue;
+        }
+        names.push_back(p.info.name);
+    }
+    return names;
+}
+
 std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
     const ListenerSpec& spec, std::shared_ptr<mcp::OriginGuard> guard) {
     auto bridges = bridges_for(spec.role);
@@ -44,7 +59,8 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
         log_->warn("listener {} ({}) has no auth bridge: every /mcp request will be refused",
                    spec.name, spec.address);
     }
-    auto chain = std::make_shared<auth::AuthChain>(std::move(bridges), anonymous);
+    auto chain = std::make_shared<auth::AuthChain>(std::move(bridges), anonymous,
+                                                   bridge_names_for(spec.role));
     auto dispatcher = std::make_shared<mcp::Dispatcher>(upstreams_, config_);
     mcp::FrontEndOptions options;
     options.answer_timeout = config_.call_tool_timeout;

@@ -5,21 +5,44 @@
 
 namespace mcpproxy::auth {
 
-AuthChain::AuthChain(std::vector<sdk::AuthBridge*> bridges, bool allow_anonymous)
-    : bridges_(std::move(bridges)), allow_anonymous_(allow_anonymous), log_(log::get("auth")) {}
+AuthChain::AuthChain(std::vector<sdk::AuthBridge*> bridges, bool allow_anonymous,
+                     std::vector<std::string> names)
+    : bridges_(std::move(bridges)),
+      names_(std::move(names)),
+      failing_(std::make_unique<std::atomic<bool>[]>(bridges_.size())),
+      allow_anonymous_(allow_anonymous),
+      log_(log::get("auth")) {
+    for (std::size_t i = names_.size(); i < bridges_.size(); ++i)
+        names_.push_back("auth bridge " + std::to_string(i));
+}
+
+sdk::AuthResult AuthChain::ask(std::size_t index, const sdk::RequestView& request) const {
+    std::string error;
+    try {
+        auto result = bridges_[index]->authenticate(request);
+        if (failing_[index].exchange(false)) {
+            log_->info("plugin {}: authenticate() answers again", names_[index]);
+        }
+        return result;
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "an exception that is not a std::exception";
+    }
+    // Per request this would flood the log (and let a caller grow it at will): once per spell.
+    if (!failing_[index].exchange(true)) {
+        log_->error(
+            "plugin {}: authenticate() threw ({}); its requests are refused until it answers "
+            "again, and further failures are not logged",
+            names_[index], error);
+    }
+    return sdk::AuthResult::reject("bridge_error");
+}
 
 AuthDecision AuthChain::authenticate(const sdk::RequestView& request) const {
     AuthDecision decision;
-    for (auto* bridge : bridges_) {
-        sdk::AuthResult result;
-        try {
-            result = bridge->authenticate(request);
-        } catch (const std::exception& e) {
-            log_->error("an auth bridge failed: {}", e.what());
-            result = sdk::AuthResult::reject("bridge_error");
-        } catch (...) {
-            result = sdk::AuthResult::reject("bridge_error");
-        }
+    for (std::size_t i = 0; i < bridges_.size(); ++i) {
+        sdk::AuthResult result = ask(i, request);
         if (result.outcome == sdk::AuthOutcome::not_mine) continue;
         if (result.outcome == sdk::AuthOutcome::authenticated) {
             decision.outcome = AuthDecision::Outcome::authenticated;

@@ -1,0 +1,28 @@
+// An auth bridge that throws from authenticate() when the request carries "X-Throw: yes" and
+// otherwise says the request is not its own: for the "a plugin throws at run time" fault tests.
+#include <stdexcept>
+
+#include "mcpproxy/sdk/auth_bridge.hpp"
+#include "mcpproxy/sdk/plugin.hpp"
+
+namespace {
+class ThrowingBridge final : public mcpproxy::sdk::AuthBridge {
+public:
+    mcpproxy::sdk::AuthResult authenticate(const mcpproxy::sdk::RequestView& request) override {
+        if (request.header("X-Throw") == "yes") throw std::runtime_error("token cache corrupted");
+        return mcpproxy::sdk::AuthResult::not_mine();
+    }
+};
+
+class ThrowingBridgePlugin final : public mcpproxy::sdk::Plugin {
+public:
+    explicit ThrowingBridgePlugin(mcpproxy::sdk::Host&) {}
+    mcpproxy::sdk::AuthBridge* auth_bridge() override { return &bridge_; }
+
+private:
+    ThrowingBridge bridge_;
+};
+}  // namespace
+
+MCPPROXY_PLUGIN(ThrowingBridgePlugin, "test-throwing-bridge", "auth_bridge", "0.0.1",
+                "throws from authenticate() on request", "")
