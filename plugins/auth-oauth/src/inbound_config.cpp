@@ -69,8 +69,7 @@ InboundConfig parse_inbound(const Json& j, const std::string& where) {
         where);
     InboundConfig c;
     c.jwt.issuer = required_url(j, "issuer", where);
-    c.resource = required_url(j, "resource", where);
-    c.jwt.audience = c.resource;
+    if (j.contains("resource")) c.resource = required_url(j, "resource", where);
     if (j.contains("jwks_uri")) c.jwks_uri = required_url(j, "jwks_uri", where);
     c.required_scopes = string_list(j, "required_scopes", where);
     c.scopes_supported = string_list(j, "scopes_supported", where);
@@ -175,6 +174,15 @@ const ClaimRule* find_claim_rule(const std::vector<ClaimRule>& rules, const Toke
         }
     }
     return nullptr;
+}
+
+std::optional<std::string> resource_for(const InboundConfig& config,
+                                        const std::vector<std::string>& public_urls) {
+    if (!config.resource.empty()) return config.resource;
+    if (public_urls.empty() || public_urls.front().empty()) return std::nullopt;
+    auto base = public_urls.front();
+    while (base.ends_with('/')) base.pop_back();
+    return base + "/mcp";
 }
 
 std::string resource_metadata_url(const std::string& resource) {

@@ -23,8 +23,10 @@ struct ClaimRule {
 
 // The "inbound" block: this proxy as an OAuth resource server (see README.md).
 struct InboundConfig {
-    JwtRules jwt;          // issuer, audience (= resource), leeway, algorithms
-    std::string resource;  // canonical resource URL, e.g. https://mcp.example.com/mcp
+    JwtRules jwt;  // issuer, leeway, algorithms; audience = the resource at the time of the request
+    // Canonical resource URL, e.g. https://mcp.example.com/mcp. Empty: <first tunnel public
+    // URL>/mcp, looked up at each request (see resource_for).
+    std::string resource;
     std::string jwks_uri;  // empty: discovered from the issuer's metadata
     std::vector<std::string> required_scopes;
     std::vector<std::string> scopes_supported;
@@ -46,6 +48,11 @@ struct OAuthConfig {
 
 [[nodiscard]] const ClaimRule* find_claim_rule(const std::vector<ClaimRule>& rules,
                                                const TokenClaims& claims);
+
+// The canonical resource URL now: the configured one, else the first public URL + "/mcp";
+// nullopt when neither exists (tokens are then refused).
+[[nodiscard]] std::optional<std::string> resource_for(const InboundConfig& config,
+                                                      const std::vector<std::string>& public_urls);
 
 // RFC 9728: https://host/.well-known/oauth-protected-resource/<path of the resource>.
 [[nodiscard]] std::string resource_metadata_url(const std::string& resource);

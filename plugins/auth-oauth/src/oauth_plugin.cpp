@@ -19,8 +19,9 @@ OAuthPlugin::OAuthPlugin(sdk::Host& host)
         JwksCache::Settings{in.jwt.issuer, in.jwks_uri, in.jwks_refresh_interval,
                             in.jwks_min_refetch_interval},
         host.http(), host.logger());
-    authenticator_ =
-        std::make_unique<OAuthResourceAuthenticator>(in, *jwks_, [&host] { return host.now(); });
+    authenticator_ = std::make_unique<OAuthResourceAuthenticator>(
+        in, *jwks_, [&host] { return host.now(); }, [&host] { return host.public_urls(); },
+        host.logger());
     // /.well-known/oauth-protected-resource and everything below it (the /mcp-suffixed form).
     host.register_route({sdk::RouteSurface::well_known, "oauth-protected-resource",
                          [auth = authenticator_.get()](const sdk::RouteRequest&) {

@@ -25,10 +25,21 @@ TEST(InboundConfig, ParsesAndNamesTheKeyOfEachError) {
         R"({"inbound":{"issuer":"https://idp.example","resource":"https://mcp.example/mcp",
         "required_scopes":["mcp"],"leeway":"10s","rules":[{"any":true,"servers":"*"}]}})");
     ASSERT_TRUE(c.inbound);
-    EXPECT_EQ(c.inbound->jwt.audience, "https://mcp.example/mcp");
+    EXPECT_EQ(c.inbound->resource, "https://mcp.example/mcp");
+    EXPECT_EQ(resource_for(*c.inbound, {"https://tunnel.example"}), "https://mcp.example/mcp");
     EXPECT_EQ(c.inbound->jwt.leeway, std::chrono::seconds(10));
     EXPECT_EQ(c.inbound->scopes_supported, std::vector<std::string>{"mcp"});
     EXPECT_FALSE(parse_oauth_config("{}").inbound);
+    const auto no_resource = parse_oauth_config(
+        R"({"inbound":{"issuer":"https://i","rules":[{"any":true,"servers":"*"}]}})");
+    EXPECT_TRUE(no_resource.inbound->resource.empty());
+    EXPECT_EQ(resource_for(*no_resource.inbound, {}), std::nullopt);
+    EXPECT_EQ(resource_for(*no_resource.inbound, {"https://t.example/"}), "https://t.example/mcp");
+    EXPECT_NE(
+        error_of(
+            R"({"inbound":{"issuer":"https://i","resource":"mcp.example","rules":[{"any":true,"servers":"*"}]}})")
+            .find("config.inbound.resource"),
+        std::string::npos);
 
     EXPECT_NE(
         error_of(R"({"inbound":{"resource":"https://m/mcp","rules":[{"any":true,"servers":"*"}]}})")
