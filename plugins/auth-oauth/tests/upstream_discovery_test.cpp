@@ -186,6 +186,123 @@ TEST(Discovery, WithoutResourceMetadataTheServersOriginIsTheAuthorizationServer)
         OAuthFlowError);
 }
 
+// An MCP 2025-03-26 server whose RFC 8414 metadata at its origin names the issuer <origin>/oauth
+// (the conformance suite's auth/2025-03-26-oauth-metadata-backcompat).
+nlohmann::json origin_metadata_with_issuer_path() {
+    auto doc = as_metadata("https://mcp.example/oauth");
+    return doc;
+}
+
+TEST(Discovery, WithoutResourceMetadataTheOriginsIssuerMayHaveAPath) {
+    ScriptedHttpClient http;
+    http.answer_json("https://mcp.example/.well-known/oauth-authorization-server", 200,
+                     origin_metadata_with_issuer_path().dump());
+    const auto as = discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+    EXPECT_EQ(as.issuer, "https://mcp.example/oauth");  // the login answer's `iss` must match it
+    EXPECT_EQ(as.authorization_endpoint, "https://mcp.example/oauth/authorize");
+    EXPECT_EQ(as.token_endpoint, "https://mcp.example/oauth/token");
+    EXPECT_EQ(as.registration_endpoint, "https://mcp.example/oauth/register");
+    EXPECT_EQ(as.resource, "https://mcp.example/mcp");
+}
+
+TEST(Discovery, WithoutResourceMetadataAnIssuerOnAnotherOriginIsRefused) {
+    for (const std::string issuer :
+         {"https://auth.example", "https://mcp.example:8443/oauth", "http://mcp.example/oauth"}) {
+        ScriptedHttpClient http;
+        http.answer_json("https://mcp.example/.well-known/oauth-authorization-server", 200,
+                         as_metadata(issuer).dump());
+        try {
+            (void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+            FAIL() << "accepted the issuer " << issuer;
+        } catch (const OAuthFlowError& e) {
+            EXPECT_NE(std::string(e.what()).find("another origin"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(Discovery, AnIssuerPathIsStillRefusedWhenResourceMetadataNamesTheServer) {
+    ScriptedHttpClient http;  // RFC 8414 §3.3 applies in full outside the 2025-03-26 case
+    http.answer_json("https://mcp.example/.well-known/oauth-protected-resource/mcp", 200,
+                     nlohmann::json{{"resource", "https://mcp.example/mcp"},
+                                    {"authorization_servers", {"https://mcp.example"}}}
+                         .dump());
+    http.answer_json("https://mcp.example/.well-known/oauth-authorization-server", 200,
+                     origin_metadata_with_issuer_path().dump());
+    try {
+        (void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+        FAIL() << "accepted an issuer that differs from the one the metadata was derived from";
+    } catch (const OAuthFlowError& e) {
+        EXPECT_NE(std::string(e.what()).find("names another issuer"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(Discovery, WithoutResourceMetadataTheOriginsMetadataStillNeedsS256) {
+    for (auto doc : {as_metadata("https://mcp.example"), origin_metadata_with_issuer_path()}) {
+        doc["code_challenge_methods_supported"] = {"plain"};
+        ScriptedHttpClient http;
+        http.answer_json("https://mcp.example/.well-known/oauth-authorization-server", 200,
+                         doc.dump());
+        try {
+            (void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr);
+            FAIL() << "accepted metadata without S256";
+        } catch (const OAuthFlowError& e) {
+            EXPECT_NE(std::string(e.what()).find("S256"), std::string::npos) << e.what();
+        }
+    }
+}
+
+void answer_404(ScriptedHttpClient& http, const std::string& url) {
+    http.answer_json(url, 404, R"({"error":"not_found"})");
+}
+
+TEST(Discovery, WithoutAnyMetadataThe2025_03_26DefaultEndpointsAreUsed) {
+    ScriptedHttpClient http;  // the conformance suite's auth/2025-03-26-oauth-endpoint-fallback
+    answer_404(http, "https://mcp.example/.well-known/oauth-protected-resource/v1/mcp");
+    answer_404(http, "https://mcp.example/.well-known/oauth-protected-resource");
+    answer_404(http, "https://mcp.example/.well-known/oauth-authorization-server");
+    answer_404(http, "https://mcp.example/.well-known/openid-configuration");
+    const auto as = discover_authorization_server(http, "https://mcp.example/v1/mcp", nullptr);
+    EXPECT_EQ(as.issuer, "https://mcp.example");
+    EXPECT_EQ(as.authorization_endpoint, "https://mcp.example/authorize");
+    EXPECT_EQ(as.token_endpoint, "https://mcp.example/token");
+    EXPECT_EQ(as.registration_endpoint, "https://mcp.example/register");
+    EXPECT_TRUE(as.revocation_endpoint.empty());
+    EXPECT_EQ(as.resource, "https://mcp.example/v1/mcp");
+    EXPECT_TRUE(as.scopes_supported.empty());
+}
+
+TEST(Discovery, DefaultEndpointsOnlyWhenTheOriginSaysItHasNoMetadata) {
+    {
+        ScriptedHttpClient http;  // a failing metadata endpoint is an error, not a reason to guess
+        answer_404(http, "https://mcp.example/.well-known/oauth-authorization-server");
+        http.answer_json("https://mcp.example/.well-known/openid-configuration", 500, "{}");
+        EXPECT_THROW((void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr),
+                     OAuthFlowError);
+    }
+    {
+        ScriptedHttpClient http;  // the challenge named resource metadata: no 2025-03-26 guess
+        answer_404(http, "https://mcp.example/missing-prm");
+        answer_404(http, "https://mcp.example/.well-known/oauth-authorization-server");
+        answer_404(http, "https://mcp.example/.well-known/openid-configuration");
+        BearerChallenge challenge{"https://mcp.example/missing-prm", "", ""};
+        EXPECT_THROW(
+            (void)discover_authorization_server(http, "https://mcp.example/mcp", &challenge),
+            OAuthFlowError);
+    }
+    {
+        ScriptedHttpClient http;  // resource metadata names an AS without metadata: no guess
+        http.answer_json("https://mcp.example/.well-known/oauth-protected-resource/mcp", 200,
+                         nlohmann::json{{"resource", "https://mcp.example/mcp"},
+                                        {"authorization_servers", {"https://auth.example"}}}
+                             .dump());
+        answer_404(http, "https://auth.example/.well-known/oauth-authorization-server");
+        answer_404(http, "https://auth.example/.well-known/openid-configuration");
+        EXPECT_THROW((void)discover_authorization_server(http, "https://mcp.example/mcp", nullptr),
+                     OAuthFlowError);
+    }
+}
+
 TEST(Discovery, SaysWhatItTriedWhenNothingAnswers) {
     ScriptedHttpClient http;
     try {

@@ -54,16 +54,10 @@ bool resource_covers(const std::string& resource, const std::string& server_url)
            (split_url(r).path.empty() && split_url(r).origin == split_url(s).origin);
 }
 
-}  // namespace
-
-AuthorizationServer read_authorization_server_metadata(const Json& doc, const std::string& issuer) {
+// The checks after the issuer's: PKCE S256 and the endpoints.
+AuthorizationServer read_checked_metadata(const Json& doc, const std::string& issuer) {
     AuthorizationServer as;
     as.issuer = issuer;
-    const auto published = string_field(doc, "issuer");
-    if (!published.empty() && without_trailing_slash(published) != without_trailing_slash(issuer)) {
-        throw OAuthFlowError("authorization server metadata for " + issuer +
-                             " names another issuer (" + published + ")");
-    }
     const auto methods = string_list(doc, "code_challenge_methods_supported");
     if (std::find(methods.begin(), methods.end(), "S256") == methods.end()) {
         throw OAuthFlowError("authorization server " + issuer +
@@ -77,6 +71,39 @@ AuthorizationServer read_authorization_server_metadata(const Json& doc, const st
     as.revocation_endpoint = endpoint(doc, "revocation_endpoint", issuer, false);
     as.scopes_supported = string_list(doc, "scopes_supported");
     as.token_auth_methods = string_list(doc, "token_endpoint_auth_methods_supported");
+    return as;
+}
+
+}  // namespace
+
+AuthorizationServer read_authorization_server_metadata(const Json& doc, const std::string& issuer) {
+    const auto published = string_field(doc, "issuer");
+    if (!published.empty() && without_trailing_slash(published) != without_trailing_slash(issuer)) {
+        throw OAuthFlowError("authorization server metadata for " + issuer +
+                             " names another issuer (" + published + ")");
+    }
+    return read_checked_metadata(doc, issuer);
+}
+
+AuthorizationServer read_origin_authorization_server_metadata(const Json& doc,
+                                                              const std::string& origin) {
+    const auto published = string_field(doc, "issuer");
+    if (published.empty() || without_trailing_slash(published) == without_trailing_slash(origin)) {
+        return read_authorization_server_metadata(doc, origin);
+    }
+    if (split_url(published).origin != split_url(origin).origin || !is_http_url(published)) {
+        throw OAuthFlowError("authorization server metadata for " + origin +
+                             " names an issuer on another origin (" + published + ")");
+    }
+    return read_checked_metadata(doc, published);
+}
+
+AuthorizationServer default_authorization_server(const std::string& origin) {
+    AuthorizationServer as;
+    as.issuer = origin;
+    as.authorization_endpoint = origin + "/authorize";
+    as.token_endpoint = origin + "/token";
+    as.registration_endpoint = origin + "/register";
     return as;
 }
 
@@ -105,6 +132,7 @@ AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
     std::string resource = canonical_resource(server_url);
     std::vector<std::string> issuers;
     std::vector<std::string> resource_scopes;
+    bool legacy = false;
     if (prm) {
         if (const auto r = string_field(*prm, "resource"); !r.empty()) {
             if (!resource_covers(r, server_url)) {
@@ -122,6 +150,7 @@ AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
     } else if (challenge == nullptr || challenge->resource_metadata.empty()) {
         // MCP 2025-03-26 servers publish no RFC 9728 metadata: the authorization server is the
         // server's own origin.
+        legacy = true;
         issuers.push_back(split_url(server_url).origin);
     } else {
         throw OAuthFlowError("no OAuth protected-resource metadata for " + server_url + " (" +
@@ -134,16 +163,26 @@ AuthorizationServer discover_authorization_server(sdk::HttpClient& http,
     }
     const std::string prm_tried = tried;
     tried.clear();
+    bool all_not_found = true;
     for (const auto& url : authorization_server_metadata_urls(issuer)) {
         auto fetched = get_json(http, url);
         if (!fetched.json) {
             tried += (tried.empty() ? "" : "; ") + url + ": " + fetched.problem;
+            all_not_found = all_not_found && fetched.problem == "HTTP 404";
             continue;
         }
-        auto as = read_authorization_server_metadata(*fetched.json, issuer);
+        auto as = legacy ? read_origin_authorization_server_metadata(*fetched.json, issuer)
+                         : read_authorization_server_metadata(*fetched.json, issuer);
         as.resource = resource;
         // MCP scope selection: the resource's scopes_supported, never the server's whole list.
         as.scopes_supported = resource_scopes;
+        return as;
+    }
+    // MCP 2025-03-26 default endpoints, only when the origin answered that it has no metadata
+    // (an unreachable or failing server is an error, not a reason to guess).
+    if (legacy && all_not_found) {
+        auto as = default_authorization_server(issuer);
+        as.resource = resource;
         return as;
     }
     std::string why = "no authorization server metadata for " + issuer + " (" + tried + ")";
