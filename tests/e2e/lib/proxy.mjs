@@ -35,17 +35,18 @@ async function readPortFile(path) {
 
 /**
  * Starts mcpproxy. `mcpServers` and `routingMode` go into the config; `config` is merged on top.
+ * `listen` is the main listener's address (default: an ephemeral loopback port).
  * Returns { url, baseUrl, address, dir, configPath, process, logs(), stop() }.
  */
-export async function startProxy({ mcpServers, routingMode = 'direct', config = {}, extraArgs = [], timeoutMs = 20000 } = {}) {
+export async function startProxy({ mcpServers, routingMode = 'direct', config = {}, extraArgs = [], listen = '127.0.0.1:0', timeoutMs = 20000 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'mcpproxy-e2e-'));
   const configPath = join(dir, 'config.json');
   const portFile = join(dir, 'ports.json');
-  const fullConfig = { listen: '127.0.0.1:0', routing_mode: routingMode, mcpServers, ...config };
+  const fullConfig = { listen, routing_mode: routingMode, mcpServers, ...config };
   await writeFile(configPath, `${JSON.stringify(fullConfig, null, 2)}\n`);
 
   const args = [
-    'serve', '--config', configPath, '--data-dir', dir, '--listen', '127.0.0.1:0',
+    'serve', '--config', configPath, '--data-dir', dir, '--listen', listen,
     '--port-file', portFile, '--log-level', 'debug', ...extraArgs,
   ];
   const child = new ChildProcess('mcpproxy', proxyBinary(), args, { cwd: dir });
