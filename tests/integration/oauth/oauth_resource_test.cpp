@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -29,27 +31,42 @@ std::int64_t now_s() {
         .count();
 }
 
+struct ProxyOptions {
+    Json extra = Json::object();        // merged into the top level of the config
+    bool configure_resource = true;     // false: the resource follows the tunnel's public URL
+    Json more_plugins = Json::array();  // after auth-oauth
+    std::vector<std::string> env;
+};
+
 class OAuthProxy {
 public:
-    explicit OAuthProxy(const TestIssuer& issuer, const Json& extra = Json::object()) {
-        const Json inbound{
+    explicit OAuthProxy(const TestIssuer& issuer, const Json& extra = Json::object())
+        : OAuthProxy(issuer, ProxyOptions{extra}) {}
+    OAuthProxy(const TestIssuer& issuer, const ProxyOptions& options) {
+        Json inbound{
             {"issuer", issuer.issuer()},
-            {"resource", kResource},
             {"required_scopes", {"mcp:tools"}},
             {"leeway", "5s"},
             {"jwks_min_refetch_interval", "200ms"},
             {"rules",
              {{{"group", "admins"}, {"servers", "*"}, {"permissions", "read,write,destructive"}},
               {{"any", true}, {"servers", "*"}, {"permissions", "read,write"}}}}};
+        if (options.configure_resource) inbound["resource"] = kResource;
+        Json plugins =
+            Json::array({Json{{"name", "auth-oauth"}, {"config", {{"inbound", inbound}}}}});
+        for (const auto& p : options.more_plugins) plugins.push_back(p);
         Json config{{"listen", "127.0.0.1:0"},
                     {"routing_mode", "direct"},
                     {"log_level", "debug"},
-                    {"plugins", {{{"name", "auth-oauth"}, {"config", {{"inbound", inbound}}}}}},
+                    {"plugins", plugins},
                     {"mcpServers", {{{"name", "alpha"}, {"command", OAUTH_TEST_UPSTREAM}}}}};
-        config.update(extra);
+        config.update(options.extra);
         dir_.write("config.json", config.dump(2));
+        auto env = options.env;
+        env.push_back("FAKE_CLOUDFLARED_STATE=" + state_file().string());
         proxy_ = std::make_unique<ProxyProcess>(
-            std::vector<std::string>{"--config", (dir_ / "config.json").string()}, dir_.path());
+            std::vector<std::string>{"--config", (dir_ / "config.json").string()}, dir_.path(),
+            env);
         if (!proxy_->started())
             throw std::runtime_error("mcpproxy did not start:\n" + proxy_->log());
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
@@ -64,6 +81,10 @@ public:
     }
     [[nodiscard]] unsigned short port() const { return proxy_->port(); }
     [[nodiscard]] std::string log() const { return proxy_->log(); }
+    // Where the fake cloudflared (when one runs) reports its public URL and edge port.
+    [[nodiscard]] std::filesystem::path state_file() const { return dir_ / "cf-state.json"; }
+    // Requests go to this port: the proxy's own, or a fake tunnel's edge in front of it.
+    void send_to(unsigned short port) { target_port_ = port; }
 
     HttpResponse post(const std::string& token, const Json& message,
                       const std::string& session = {}) const {
@@ -74,7 +95,8 @@ public:
             h["Mcp-Session-Id"] = session;
             h["MCP-Protocol-Version"] = "2025-06-18";
         }
-        return http_request(port(), http::verb::post, "/mcp", h, message.dump());
+        return http_request(target_port_ != 0 ? target_port_ : port(), http::verb::post, "/mcp", h,
+                            message.dump());
     }
     HttpResponse initialize(const std::string& token) const {
         return post(token, Json{{"jsonrpc", "2.0"},
@@ -86,9 +108,24 @@ public:
                                   {"clientInfo", {{"name", "oauth-test"}, {"version", "1"}}}}}});
     }
 
+    // initialize + initialized + tools/call alpha__echo(text); the call's response.
+    HttpResponse call_echo(const std::string& token, const std::string& text) const {
+        const auto init = initialize(token);
+        if (init.result_int() != 200) return init;
+        const std::string session(init["Mcp-Session-Id"]);
+        post(token, Json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}, session);
+        return post(token,
+                    Json{{"jsonrpc", "2.0"},
+                         {"id", 2},
+                         {"method", "tools/call"},
+                         {"params", {{"name", "alpha__echo"}, {"arguments", {{"text", text}}}}}},
+                    session);
+    }
+
 private:
     TempDir dir_;
     std::unique_ptr<ProxyProcess> proxy_;
+    unsigned short target_port_ = 0;
 };
 
 Json claims(TestIssuer& issuer, Json extra = Json::object()) {
@@ -243,6 +280,62 @@ TEST(OAuthTunnel, TheTunneledListenerServesTheMetadataWhenThisBridgeIsActiveTher
     EXPECT_NE(std::string(r["WWW-Authenticate"]).find(kMetadataUrl), std::string::npos);
     // Nothing else was added: the tunneled listener still has no /readyz.
     EXPECT_EQ(http_request(proxy.port(), http::verb::get, "/readyz").result_int(), 404);
+}
+
+// The fake cloudflared (tests/fakes) runs a quick tunnel with a loopback "edge" in front of the
+// proxy. Without a configured resource, the resource is the tunnel's public URL + /mcp.
+TEST(OAuthTunnel, WithoutAConfiguredResourceTheResourceFollowsTheTunnelsPublicUrl) {
+    const std::string fakes = MCPPROXY_FAKES_DIR;
+    const char* path = std::getenv("PATH");
+    ::setenv("PATH", (fakes + ":" + (path != nullptr ? path : "/usr/bin:/bin")).c_str(), 1);
+    TestIssuer issuer;
+    const auto key = make_signing_key("ec-1", "ES256");
+    issuer.publish({key});
+    ProxyOptions options;
+    options.extra =
+        Json{{"tunnel", {{"enabled", true}, {"require_ready", false}, {"auth", {"auth-oauth"}}}}};
+    options.configure_resource = false;
+    options.more_plugins = Json::array(
+        {Json{{"name", "tunnel-cloudflared"}, {"config", {{"poll_interval_ms", 100}}}}});
+    OAuthProxy proxy(issuer, options);
+
+    const auto metadata = [&] {
+        return http_request(proxy.port(), http::verb::get,
+                            "/.well-known/oauth-protected-resource/mcp");
+    };
+    // Poll until the tunnel is ready; until then the metadata says there is no resource yet.
+    std::string resource;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (resource.empty() && std::chrono::steady_clock::now() < deadline) {
+        const auto r = metadata();
+        if (r.result_int() == 200) {
+            resource = Json::parse(r.body())["resource"];
+        } else {
+            EXPECT_EQ(r.result_int(), 503) << r.body();
+            EXPECT_EQ(Json::parse(r.body())["error"], "resource_unknown");
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    ASSERT_FALSE(resource.empty()) << proxy.log();
+    std::ifstream state_in(proxy.state_file());
+    const auto state = Json::parse(state_in, nullptr, false);
+    ASSERT_TRUE(state.is_object()) << proxy.log();
+    const auto public_url = state.at("url").get<std::string>();
+    EXPECT_EQ(resource, public_url + "/mcp");
+
+    proxy.send_to(static_cast<unsigned short>(state.at("edge_port").get<int>()));
+    const auto challenge = proxy.initialize("");
+    EXPECT_EQ(challenge.result_int(), 401);
+    EXPECT_EQ(
+        std::string(challenge["WWW-Authenticate"]),
+        "Bearer resource_metadata=\"" + public_url + "/.well-known/oauth-protected-resource/mcp\"");
+
+    auto token_claims = claims(issuer, {{"aud", resource}});
+    const auto call = proxy.call_echo(sign_jwt(key, token_claims), "through the tunnel");
+    EXPECT_EQ(call.result_int(), 200) << call.body() << proxy.log();
+    EXPECT_NE(call.body().find("through the tunnel"), std::string::npos) << call.body();
+    // A token for another resource (the old fixed one) is refused.
+    EXPECT_EQ(proxy.initialize(sign_jwt(key, claims(issuer))).result_int(), 401);
 }
 
 }  // namespace
