@@ -62,6 +62,22 @@ private:
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key_;
 };
 
+// GET of the protected-resource metadata, as the host would route it.
+class MetadataRequest final : public sdk::RouteRequest {
+public:
+    [[nodiscard]] std::string_view method() const override { return "GET"; }
+    [[nodiscard]] std::string_view path() const override {
+        return "/.well-known/oauth-protected-resource/mcp";
+    }
+    [[nodiscard]] std::optional<std::string_view> query_param(std::string_view) const override {
+        return std::nullopt;
+    }
+    [[nodiscard]] std::optional<std::string_view> header(std::string_view) const override {
+        return std::nullopt;
+    }
+    [[nodiscard]] std::string_view body() const override { return {}; }
+};
+
 class InboundResource : public ::testing::Test {
 protected:
     void start(const std::string& resource_json) {
@@ -86,11 +102,9 @@ protected:
             TestRequest{}.with_header("Authorization", "Bearer " + key_.token(audience));
         return plugin_->auth_bridge()->authenticate(request);
     }
-    // Through the authenticator: TestHost::call_route holds its lock while the handler runs, so a
-    // handler asking the host for public_urls() would deadlock there (the kernel has no such lock).
+    // Through the registered well-known route, whose handler asks the host for public_urls().
     nlohmann::json metadata() {
-        const auto r =
-            static_cast<OAuthResourceAuthenticator*>(plugin_->auth_bridge())->metadata_response();
+        const auto r = host_->call_route(sdk::RouteSurface::well_known, MetadataRequest{});
         auto doc = nlohmann::json::parse(r.body);
         doc["status"] = r.status;
         return doc;
@@ -107,20 +121,6 @@ TEST_F(InboundResource, ConfiguredResourceWinsOverTheTunnelUrl) {
     host_->set_public_urls({"https://tunnel.example"});
     EXPECT_EQ(metadata()["resource"], "https://mcp.example/mcp");
     // The registered well-known route serves the same document.
-    class MetadataRequest final : public sdk::RouteRequest {
-    public:
-        [[nodiscard]] std::string_view method() const override { return "GET"; }
-        [[nodiscard]] std::string_view path() const override {
-            return "/.well-known/oauth-protected-resource/mcp";
-        }
-        [[nodiscard]] std::optional<std::string_view> query_param(std::string_view) const override {
-            return std::nullopt;
-        }
-        [[nodiscard]] std::optional<std::string_view> header(std::string_view) const override {
-            return std::nullopt;
-        }
-        [[nodiscard]] std::string_view body() const override { return {}; }
-    };
     const auto routed = host_->call_route(sdk::RouteSurface::well_known, MetadataRequest{});
     EXPECT_EQ(nlohmann::json::parse(routed.body)["resource"], "https://mcp.example/mcp");
     EXPECT_EQ(call_with("https://mcp.example/mcp").outcome, AuthOutcome::authenticated);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -177,14 +178,22 @@ public:
             surface == RouteSurface::management ? "/api/v1/" : "/.well-known/";
         std::string_view path = request.path();
         if (path.substr(0, root.size()) == root) path.remove_prefix(root.size());
-        const std::lock_guard lock(mutex_);
-        for (const auto& r : routes_) {
-            const bool prefix_matches =
-                path.substr(0, r.prefix.size()) == r.prefix &&
-                (path.size() == r.prefix.size() || path[r.prefix.size()] == '/');
-            if (r.surface == surface && prefix_matches) return r.handler(request);
+        // The handler runs outside the lock: it may call back into the host (public_urls()).
+        std::function<RouteResponse(const RouteRequest&)> handler;
+        {
+            const std::lock_guard lock(mutex_);
+            for (const auto& r : routes_) {
+                const bool prefix_matches =
+                    path.substr(0, r.prefix.size()) == r.prefix &&
+                    (path.size() == r.prefix.size() || path[r.prefix.size()] == '/');
+                if (r.surface == surface && prefix_matches) {
+                    handler = r.handler;
+                    break;
+                }
+            }
         }
-        return {404, "application/json", R"({"error":"not_found"})", {}};
+        if (!handler) return {404, "application/json", R"({"error":"not_found"})", {}};
+        return handler(request);
     }
 
 private:
