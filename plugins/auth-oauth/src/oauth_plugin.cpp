@@ -36,9 +36,10 @@ OAuthPlugin::~OAuthPlugin() {
 void OAuthPlugin::start() {
     if (jwks_) jwks_->start();
     const auto servers = host_.upstream_servers();
-    for (const auto& [name, settings] : config_.upstream.servers) {
+    for (const auto& entry : config_.upstream.servers) {
+        const std::string& name = entry.first;
         const auto it = std::find_if(servers.begin(), servers.end(),
-                                     [&](const auto& s) { return s.name == name; });
+                                     [&name](const auto& s) { return s.name == name; });
         if (it == servers.end() || it->url.empty()) {
             host_.logger().warn("config.upstreams." + name +
                                 ": no HTTP server of that name in mcpServers; the entry is unused");
