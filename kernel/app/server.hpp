@@ -83,8 +83,14 @@ private:
     std::shared_ptr<net::RouteTable> routes_for(const ListenerSpec& spec);
     std::shared_ptr<mcp::StreamableHttpEndpoint> make_mcp_endpoint(
         const ListenerSpec& spec, std::shared_ptr<mcp::OriginGuard> guard);
+    struct NamedBridge {
+        std::string name;  // the plugin's
+        sdk::AuthBridge* bridge = nullptr;
+    };
+    // The auth bridges a listener of this role accepts, in plugin order; a plugin whose
+    // auth_bridge() throws stops the start with an error naming it.
+    std::vector<NamedBridge> named_bridges_for(Role role);
     std::vector<sdk::AuthBridge*> bridges_for(Role role);
-    std::vector<std::string> bridge_names_for(Role role);
     void add_well_known_routes(net::RouteTable& routes, Role role);
     std::shared_ptr<mgmt::ManagementContext> management_context();
 

@@ -1,6 +1,7 @@
 // Which routes each listener serves: local (/mcp, /healthz, /readyz), tunneled (/mcp and
 // /healthz only, authentication mandatory), management (admin API behind the admin key).
 #include <algorithm>
+#include <stdexcept>
 
 #include "kernel/app/activity_sink.hpp"
 #include "kernel/app/metrics_wiring.hpp"
@@ -17,39 +18,41 @@
 
 namespace mcpproxy::app {
 
-std::vector<sdk::AuthBridge*> Server::bridges_for(Role role) {
-    std::vector<sdk::AuthBridge*> bridges;
+std::vector<Server::NamedBridge> Server::named_bridges_for(Role role) {
+    std::vector<NamedBridge> bridges;
     const auto& allowed = config_.tunnel.auth;
     for (auto& p : plugins_->plugins()) {
-        auto* bridge = p.instance->auth_bridge();
+        sdk::AuthBridge* bridge = nullptr;
+        try {
+            bridge = p.instance->auth_bridge();
+        } catch (const std::exception& e) {
+            throw std::runtime_error("plugin " + p.info.name +
+                                     ": auth_bridge() failed: " + e.what());
+        }
         if (bridge == nullptr) continue;
         if (role == Role::tunnel && !allowed.empty() &&
             std::find(allowed.begin(), allowed.end(), p.info.name) == allowed.end()) {
             continue;
         }
-        bridges.push_back(bridge);
+        bridges.push_back({p.info.name, bridge});
     }
     return bridges;
 }
 
-// The plugin names of bridges_for(role), in the same order.
-std::vector<std::string> Server::bridge_names_for(Role role) {
-    std::vector<std::string> names;
-    const auto& allowed = config_.tunnel.auth;
-    for (auto& p : plugins_->plugins()) {
-        if (p.instance->auth_bridge() == nullptr) continue;
-        if (role == Role::tunnel && !allowed.empty() &&
-            std::find(allowed.begin(), allowed.end(), p.info.name) == allowed.end()) {
-            continue;
-        }
-        names.push_back(p.info.name);
-    }
-    return names;
+std::vector<sdk::AuthBridge*> Server::bridges_for(Role role) {
+    std::vector<sdk::AuthBridge*> bridges;
+    for (const auto& b : named_bridges_for(role)) bridges.push_back(b.bridge);
+    return bridges;
 }
 
 std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
     const ListenerSpec& spec, std::shared_ptr<mcp::OriginGuard> guard) {
-    auto bridges = bridges_for(spec.role);
+    std::vector<sdk::AuthBridge*> bridges;
+    std::vector<std::string> bridge_names;
+    for (auto& b : named_bridges_for(spec.role)) {
+        bridges.push_back(b.bridge);
+        bridge_names.push_back(std::move(b.name));
+    }
     const auto address = *util::parse_host_port(spec.address);
     // Anonymous callers only where nobody else can reach: a loopback, non-tunneled listener
     // with no auth bridge. Everywhere else: deny by default.
@@ -59,8 +62,8 @@ std::shared_ptr<mcp::StreamableHttpEndpoint> Server::make_mcp_endpoint(
         log_->warn("listener {} ({}) has no auth bridge: every /mcp request will be refused",
                    spec.name, spec.address);
     }
-    auto chain = std::make_shared<auth::AuthChain>(std::move(bridges), anonymous,
-                                                   bridge_names_for(spec.role));
+    auto chain =
+        std::make_shared<auth::AuthChain>(std::move(bridges), anonymous, std::move(bridge_names));
     auto dispatcher = std::make_shared<mcp::Dispatcher>(upstreams_, config_);
     mcp::FrontEndOptions options;
     options.answer_timeout = config_.call_tool_timeout;
