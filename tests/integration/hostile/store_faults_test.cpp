@@ -11,8 +11,11 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -85,10 +88,20 @@ public:
         return false;
     }
 
-    void unmount() {
-        if (target_.empty()) return;
-        ::umount2(target_.c_str(), 0);
-        target_.clear();
+    // Waits (up to 10 s) for the last process holding files there to let go: a sanitized proxy
+    // and the children it reaps can take a while. On failure the mount stays known, so the
+    // destructor still detaches it.
+    bool unmount() {
+        if (target_.empty()) return true;
+        for (int i = 0; i < 200; ++i) {
+            if (::umount2(target_.c_str(), 0) == 0) {
+                target_.clear();
+                return true;
+            }
+            if (errno != EBUSY) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
     }
 
 private:
@@ -280,7 +293,7 @@ TEST_F(StoreFaultsTest, ReadOnlyFileSystemKeepsServingAndLosesNoCommittedRecord)
     // An ext4 error is cleared only by unmounting: stop, remount, and every record committed
     // before the fault is still there.
     proxy.process().stop();
-    mount.unmount();
+    ASSERT_TRUE(mount.unmount()) << "the data dir is still busy: " << std::strerror(errno);
     ASSERT_TRUE(mount.mount_image(proxy.data_dir()));
     EXPECT_EQ(missing_from(logged_ids(proxy), before), 0) << proxy.log();
 }
