@@ -92,6 +92,15 @@ void bind_token(SqlStatement& st, const TokenRecord& r) {
         .bind(15, r.login_needed);
 }
 
+// Inserts or replaces the server's row; the caller holds the write transaction.
+void write_token(SqlDatabase& db, const TokenRecord& record) {
+    auto st = db.prepare(std::string("INSERT OR REPLACE INTO tokens (") + kTokenColumns +
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                         "?14, ?15)");
+    bind_token(st, record);
+    st.run();
+}
+
 int user_version(const SqlDatabase& db) {
     auto st = db.prepare("PRAGMA user_version");
     return st.step() ? static_cast<int>(st.int64(0)) : 0;
@@ -170,11 +179,7 @@ std::optional<TokenRecord> TokenStore::token(const std::string& server) const {
 
 void TokenStore::put_token(const TokenRecord& record) {
     SqlWriteTransaction tx(db_);
-    auto st = db_.prepare(std::string("INSERT OR REPLACE INTO tokens (") + kTokenColumns +
-                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                          "?14, ?15)");
-    bind_token(st, record);
-    st.run();
+    write_token(db_, record);
     tx.commit();
 }
 
@@ -182,11 +187,7 @@ bool TokenStore::replace_token_if(const std::string& expected_refresh, const Tok
     SqlWriteTransaction tx(db_);
     const auto current = token(record.server);
     if (!current || current->refresh_token != expected_refresh) return false;
-    auto st = db_.prepare(std::string("INSERT OR REPLACE INTO tokens (") + kTokenColumns +
-                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                          "?14, ?15)");
-    bind_token(st, record);
-    st.run();
+    write_token(db_, record);
     tx.commit();
     return true;
 }
