@@ -1,6 +1,8 @@
 #include "echo_mcp_handler.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cstdint>
 
 namespace bench {
 namespace json = boost::json;
@@ -8,6 +10,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view default_protocol_version = "2025-06-18";
+constexpr std::int64_t max_repeat = 10'000;
 
 json::value error_reply(const json::value& id, int code, std::string_view message) {
     return json::object{{"jsonrpc", "2.0"},
@@ -29,15 +32,24 @@ json::value initialize_result(const json::object& params) {
                         {"serverInfo", json::object{{"name", "bench-echo"}, {"version", "1.0.0"}}}};
 }
 
+json::object text_schema() {
+    return json::object{{"type", "object"},
+                        {"properties", json::object{{"text", json::object{{"type", "string"}}}}}};
+}
+
 json::value tools_list_result() {
-    json::object echo{
-        {"name", "echo"},
-        {"description", "Returns the text it is given"},
-        {"inputSchema",
-         json::object{{"type", "object"},
-                      {"properties", json::object{{"text", json::object{{"type", "string"}}}}}}},
-        {"annotations", json::object{{"readOnlyHint", true}}}};
-    return json::object{{"tools", json::array{std::move(echo)}}};
+    json::object echo{{"name", "echo"},
+                      {"description", "Returns the text it is given"},
+                      {"inputSchema", text_schema()},
+                      {"annotations", json::object{{"readOnlyHint", true}}}};
+    auto repeat_schema = text_schema();
+    repeat_schema["properties"].as_object()["times"] =
+        json::object{{"type", "integer"}, {"minimum", 0}, {"maximum", max_repeat}};
+    json::object repeat{{"name", "repeat"},
+                        {"description", "Returns the text repeated `times` times (a larger reply)"},
+                        {"inputSchema", std::move(repeat_schema)},
+                        {"annotations", json::object{{"readOnlyHint", true}}}};
+    return json::object{{"tools", json::array{std::move(echo), std::move(repeat)}}};
 }
 
 // The text echoed back: the `text` argument, or all arguments serialised when there is none.
@@ -50,12 +62,34 @@ std::string echo_text(const json::object& params) {
     return json::serialize(*arguments);
 }
 
+// `repeat`: the text `times` times over (0 to max_repeat, default 1).
+std::string repeated_text(const json::object& params) {
+    const auto text = echo_text(params);
+    std::int64_t times = 1;
+    if (const auto* arguments = params.if_contains("arguments");
+        arguments && arguments->is_object()) {
+        if (const auto* t = arguments->get_object().if_contains("times"); t && t->is_int64()) {
+            times = std::clamp<std::int64_t>(t->get_int64(), 0, max_repeat);
+        }
+    }
+    std::string out;
+    out.reserve(text.size() * static_cast<std::size_t>(times));
+    for (std::int64_t i = 0; i < times; ++i) out += text;
+    return out;
+}
+
 json::value tools_call_reply(const json::value& id, const json::object& params) {
     const auto* name = params.if_contains("name");
-    if (name == nullptr || !name->is_string() || name->get_string() != "echo") {
+    if (name == nullptr || !name->is_string()) return error_reply(id, -32602, "unknown tool");
+    std::string text;
+    if (name->get_string() == "echo") {
+        text = echo_text(params);
+    } else if (name->get_string() == "repeat") {
+        text = repeated_text(params);
+    } else {
         return error_reply(id, -32602, "unknown tool");
     }
-    json::object text_content{{"type", "text"}, {"text", echo_text(params)}};
+    json::object text_content{{"type", "text"}, {"text", std::move(text)}};
     return result_reply(
         id, json::object{{"content", json::array{std::move(text_content)}}, {"isError", false}});
 }

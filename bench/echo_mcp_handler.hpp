@@ -1,7 +1,8 @@
 #pragma once
 
 // The MCP behaviour shared by the two bench echo servers (HTTP and stdio): just enough of the
-// protocol for a client to initialize, list one read-only tool `echo`, and call it.
+// protocol for a client to initialize, list two read-only tools and call them: `echo` (the text
+// back) and `repeat` (the text `times` times over, for larger replies).
 
 #include <boost/json/value.hpp>
 #include <optional>

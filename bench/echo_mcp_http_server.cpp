@@ -1,7 +1,7 @@
-// A minimal Streamable-HTTP MCP server for benchmarks: one read-only tool `echo`, JSON replies,
-// keep-alive, loopback only. Sessions are issued at initialize but not checked afterwards, so the
-// server stays as cheap as a real upstream can be. It is both the "direct" target of the load
-// benchmark and the upstream that mcpproxy fronts.
+// A minimal Streamable-HTTP MCP server for benchmarks: read-only tools `echo` and `repeat`, JSON
+// replies, keep-alive, loopback only. Sessions are issued at initialize but not checked afterwards,
+// so the server stays as cheap as a real upstream can be. It is both the "direct" target of the
+// load benchmark and the upstream that mcpproxy fronts.
 //
 // Usage: bench_echo_mcp_http_server PORT [--threads N]   (PORT 0: pick one, print "LISTENING
 // <port>")

@@ -1,5 +1,5 @@
-// The bench echo MCP server over stdio: newline-delimited JSON-RPC on stdin/stdout, one read-only
-// tool `echo`. Answers each message in order; exits at end of input.
+// The bench echo MCP server over stdio: newline-delimited JSON-RPC on stdin/stdout, the read-only
+// tools `echo` and `repeat`. Answers each message in order; exits at end of input.
 
 #include <boost/json.hpp>
 #include <cstdio>

@@ -40,8 +40,6 @@ McpHttpClient::McpHttpClient(asio::any_io_executor executor, const LoadOptions& 
     request_.set(http::field::content_type, "application/json");
     request_.set(http::field::accept, "application/json, text/event-stream");
     for (const auto& [name, value] : options.headers) request_.set(name, value);
-    call_params_ = "{\"name\":" + json::serialize(json::string(options.tool)) +
-                   ",\"arguments\":" + options.arguments_json + "}";
 }
 
 std::string McpHttpClient::request_body(std::int64_t id, std::string_view method,
@@ -133,10 +131,10 @@ asio::awaitable<std::string> McpHttpClient::open() {
     co_return std::string();
 }
 
-asio::awaitable<std::string> McpHttpClient::call_tool() {
+asio::awaitable<std::string> McpHttpClient::call(const LoadStep& step) {
     const auto id = next_id_++;
     Response response;
-    if (auto problem = co_await exchange(request_body(id, "tools/call", call_params_), response);
+    if (auto problem = co_await exchange(request_body(id, step.method, step.params_json), response);
         !problem.empty()) {
         close();
         co_return problem;
@@ -151,7 +149,7 @@ asio::awaitable<std::string> McpHttpClient::call_tool() {
         problem = describe_status(response);
     } else if (const auto found =
                    find_response(response[http::field::content_type], response.body(), id)) {
-        problem = tool_call_problem(*found);
+        problem = step.method == "tools/call" ? tool_call_problem(*found) : reply_problem(*found);
     } else {
         problem =
             "no response with id " + std::to_string(id) + " in: " + response.body().substr(0, 200);

@@ -1,7 +1,8 @@
 #pragma once
 
 // One MCP client session over one keep-alive HTTP/1.1 connection, as the load generator uses it:
-// connect, initialize, send notifications/initialized, then call a tool again and again.
+// connect, initialize, send notifications/initialized, then make requests (tools/call, tools/list,
+// ping) again and again.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -24,9 +25,10 @@ public:
 
     // Connects, initializes and confirms initialization. Empty on success, else the problem.
     boost::asio::awaitable<std::string> open();
-    // Calls the configured tool once. Empty on success, else the problem; after a transport
-    // problem the connection is closed and open() must be called again.
-    boost::asio::awaitable<std::string> call_tool();
+    // Makes one request of this step. Empty on success (a result, and for tools/call one that
+    // is not an error), else the problem; after a transport problem or a lost session the
+    // connection is closed and open() must be called again.
+    boost::asio::awaitable<std::string> call(const LoadStep& step);
     // Ends the session politely (DELETE) and closes the connection; problems are ignored.
     boost::asio::awaitable<void> end_session();
     [[nodiscard]] bool is_open() const { return open_; }
@@ -44,7 +46,6 @@ private:
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     boost::beast::http::request<boost::beast::http::string_body> request_;
-    std::string call_params_;  // the tools/call params, serialised once
     std::int64_t next_id_ = 1;
     bool open_ = false;
 };

@@ -40,17 +40,37 @@ std::pair<std::string, std::string> split_header(const std::string& line) {
     return {line.substr(0, colon), value};
 }
 
+void require_json_object(const std::string& text, const std::string& what) {
+    boost::system::error_code ec;
+    const auto value = boost::json::parse(text, ec);
+    if (ec || !value.is_object()) throw std::invalid_argument(what + " must be a JSON object");
+}
+
 }  // namespace
+
+LoadStep parse_load_step(const std::string& entry, const std::string& default_arguments_json) {
+    if (entry == "tools/list" || entry == "ping") return LoadStep{entry, entry, "{}"};
+    const auto equals = entry.find('=');
+    const auto tool = entry.substr(0, equals);
+    if (tool.empty()) throw std::invalid_argument("--mix entry without a tool name: " + entry);
+    const auto arguments =
+        equals == std::string::npos ? default_arguments_json : entry.substr(equals + 1);
+    require_json_object(arguments, "the arguments of --mix " + tool);
+    return LoadStep{tool, "tools/call",
+                    "{\"name\":" + boost::json::serialize(boost::json::string(tool)) +
+                        ",\"arguments\":" + arguments + "}"};
+}
 
 bool parse_load_options(int argc, char** argv, LoadOptions& options) {
     CLI::App app{
-        "MCP load generator: N sessions (one keep-alive connection each) call one tool in a loop "
-        "and report requests/s and latency percentiles."};
+        "MCP load generator: N sessions (one keep-alive connection each) call one tool (or cycle "
+        "through a --mix of requests) in a loop and report requests/s and latency percentiles."};
     std::string url;
     double duration = options.duration.count();
     double warmup = options.warmup.count();
     double timeout = options.timeout.count();
     std::vector<std::string> headers;
+    std::vector<std::string> mix;
     std::string format = "text";
     app.add_option("--url", url, "MCP endpoint, e.g. http://127.0.0.1:8080/mcp (loopback only)")
         ->required();
@@ -62,6 +82,9 @@ bool parse_load_options(int argc, char** argv, LoadOptions& options) {
     app.add_option("-n,--count", options.count, "Calls per session (0: until the duration ends)");
     app.add_option("--tool", options.tool, "Tool name for tools/call");
     app.add_option("--args", options.arguments_json, "Tool arguments as a JSON object");
+    app.add_option("--mix", mix,
+                   "Request each session cycles through instead of --tool (repeatable): "
+                   "tools/list, ping, TOOL or TOOL=ARGS_JSON; reported per entry too");
     app.add_option("-H,--header", headers, "Extra request header 'Name: value' (repeatable)");
     app.add_option("--protocol-version", options.protocol_version, "MCP protocol version to offer");
     app.add_option("--timeout", timeout, "Seconds before a request counts as failed");
@@ -84,9 +107,10 @@ bool parse_load_options(int argc, char** argv, LoadOptions& options) {
     if (options.warmup >= options.duration) {
         throw std::invalid_argument("--warmup must be shorter than --duration");
     }
-    boost::system::error_code ec;
-    const auto arguments = boost::json::parse(options.arguments_json, ec);
-    if (ec || !arguments.is_object()) throw std::invalid_argument("--args must be a JSON object");
+    require_json_object(options.arguments_json, "--args");
+    if (mix.empty()) mix.push_back(options.tool);
+    for (const auto& entry : mix)
+        options.steps.push_back(parse_load_step(entry, options.arguments_json));
     for (const auto& h : headers) options.headers.push_back(split_header(h));
     return true;
 }

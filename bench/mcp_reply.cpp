@@ -87,13 +87,18 @@ std::optional<json::object> find_response(std::string_view content_type, std::st
     return response_with_id(message, id);
 }
 
-std::string tool_call_problem(const json::object& response) {
+std::string reply_problem(const json::object& response) {
     if (const auto* error = response.if_contains("error")) {
         return "JSON-RPC error " + one_line(json::serialize(*error));
     }
     const auto* result = response.if_contains("result");
     if (result == nullptr || !result->is_object()) return "response without a result";
-    const auto& object = result->get_object();
+    return {};
+}
+
+std::string tool_call_problem(const json::object& response) {
+    if (auto problem = reply_problem(response); !problem.empty()) return problem;
+    const auto& object = response.at("result").get_object();
     const auto* is_error = object.if_contains("isError");
     if (is_error != nullptr && is_error->is_bool() && is_error->get_bool()) {
         const auto* content = object.if_contains("content");

@@ -16,6 +16,9 @@ namespace bench {
 std::optional<boost::json::object> find_response(std::string_view content_type,
                                                  std::string_view body, std::int64_t id);
 
+// Empty when the response carries a result; otherwise what went wrong, in one line.
+std::string reply_problem(const boost::json::object& response);
+
 // Empty when the response is a successful tool result; otherwise what went wrong, in one line.
 std::string tool_call_problem(const boost::json::object& response);
 
