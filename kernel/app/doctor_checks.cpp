@@ -18,6 +18,7 @@
 
 #include "kernel/app/plugin_services.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/plugins/plugin_faults.hpp"
 #include "kernel/plugins/plugin_loader.hpp"
 #include "kernel/plugins/plugin_locator.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
@@ -218,12 +219,14 @@ void check_upstreams(const config::Config& c, asio::io_context& io,
 // The daemon first (found? which version?), then the adapter's own preflight, which also refuses
 // versions older than the adapter supports.
 CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& adapter) {
-    const std::string provider = adapter.provider();
+    std::string provider;
     sdk::DaemonInfo found;
     try {
+        provider = adapter.provider();
         found = adapter.daemon();
-    } catch (const std::exception& e) {
-        return problem(check, CheckStatus::fail, provider + ": " + e.what(),
+    } catch (...) {
+        const auto what = plugins::describe(std::current_exception());
+        return problem(check, CheckStatus::fail, provider + ": " + what,
                        "install the " + provider +
                            " daemon, or point the plugin's settings at it, then run doctor again");
     }
@@ -233,8 +236,9 @@ CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& a
     if (!found.path.empty()) daemon += " at " + found.path;
     try {
         adapter.preflight();
-    } catch (const std::exception& e) {
-        CheckResult r = problem(check, CheckStatus::fail, daemon + ": " + e.what(),
+    } catch (...) {
+        const auto what = plugins::describe(std::current_exception());
+        CheckResult r = problem(check, CheckStatus::fail, daemon + ": " + what,
                                 "do what the message says, then run doctor again");
         r.version = version;
         r.path = found.path;
@@ -271,14 +275,14 @@ void check_tunnel(const config::Config& c, asio::io_context& io, std::vector<Che
         return;
     }
     for (auto& p : registry.plugins()) {
-        if (auto* bridge = p.instance->auth_bridge()) {
+        if (auto* bridge = p.auth_bridge) {
             bridges.push_back(bridge);
             try {
                 for (auto& n : bridge->credential_names(20)) names.push_back(std::move(n));
             } catch (...) {
             }
         }
-        if (auto* adapter = p.instance->tunnel_adapter()) {
+        if (auto* adapter = p.tunnel_adapter) {
             adapters = true;
             out.push_back(check_tunnel_adapter("tunnel:" + p.info.name, *adapter));
         }

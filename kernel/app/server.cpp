@@ -10,6 +10,7 @@
 #include "kernel/app/plugin_services.hpp"
 #include "kernel/app/port_file.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/plugins/plugin_faults.hpp"
 #include "kernel/protocol/jsonrpc.hpp"
 #include "kernel/tunnel/tunnel_rules.hpp"
 #include "kernel/upstream/plugin_credentials.hpp"
@@ -44,6 +45,11 @@ void Server::load_plugins() {
     services.processes = supervisor_.get();
     plugins_ = std::make_unique<plugins::PluginRegistry>(
         plugins::PluginLocator("", config_.plugins_dir), services);
+    // A plugin failing at run time stays loaded (its other calls may still work) and is shown.
+    plugins_->faults().on_failed(
+        [readiness = readiness_](const std::string& plugin, const std::string& error) {
+            readiness->set_degraded("plugin:" + plugin, "failed: " + error);
+        });
     for (const auto& p : config_.plugins) plugins_->load(p.name, p.settings);
     plugins_->start_all();
 }
@@ -78,22 +84,17 @@ void Server::check_rules() {
 std::shared_ptr<upstream::PluginCredentials> Server::upstream_credentials() {
     std::vector<upstream::CredentialProvider> providers;
     for (auto& p : plugins_->plugins()) {
-        if (p.failed || !p.instance) continue;
-        try {
-            if (auto* credentials = p.instance->upstream_credentials()) {
-                providers.push_back({p.info.name, credentials});
-                log_->info("plugin {} supplies credentials for HTTP upstream servers", p.info.name);
-            }
-        } catch (const std::exception& e) {
-            log_->error("plugin {}: upstream_credentials() failed: {} (ignored)", p.info.name,
-                        e.what());
-        } catch (...) {
-            log_->error("plugin {}: upstream_credentials() failed (ignored)", p.info.name);
-        }
+        if (p.failed || p.upstream_credentials == nullptr) continue;
+        providers.push_back({p.info.name, p.upstream_credentials});
+        log_->info("plugin {} supplies credentials for HTTP upstream servers", p.info.name);
     }
     if (providers.empty()) return nullptr;
-    return std::make_shared<upstream::PluginCredentials>(std::move(providers),
-                                                         log::get("upstreams"));
+    return std::make_shared<upstream::PluginCredentials>(
+        std::move(providers), log::get("upstreams"),
+        [faults = plugins_->shared_faults()](const std::string& plugin, std::string_view call,
+                                             const std::exception_ptr& error) {
+            faults->record(plugin, "upstream credentials " + std::string(call), error);
+        });
 }
 
 void Server::start_upstreams() {
@@ -180,7 +181,7 @@ void Server::start_tunnels() {
         if (spec.role == Role::tunnel) tunneled = spec.address;
     }
     for (auto& p : plugins_->plugins()) {
-        auto* adapter = p.instance->tunnel_adapter();
+        auto* adapter = p.tunnel_adapter;
         if (adapter == nullptr) continue;
         if (tunneled.empty()) {
             throw std::runtime_error(
@@ -194,8 +195,9 @@ void Server::start_tunnels() {
         try {
             provider = adapter->provider();
             adapter->preflight();
-        } catch (const std::exception& e) {
-            throw std::runtime_error("plugin " + p.info.name + ": " + e.what());
+        } catch (...) {
+            throw std::runtime_error("plugin " + p.info.name + ": " +
+                                     plugins::describe(std::current_exception()));
         }
         if (config_.tunnel.require_ready) readiness_->expect("tunnel", "tunnel starting");
         if (!tunnel_status_file_)
@@ -208,9 +210,9 @@ void Server::start_tunnels() {
             [this](const sdk::TunnelStatus& s, bool changed) { on_tunnel_status(s, changed); });
         try {
             adapter->start(target, *sink);
-        } catch (const std::exception& e) {
-            throw std::runtime_error("plugin " + p.info.name +
-                                     ": cannot start the tunnel: " + e.what());
+        } catch (...) {
+            throw std::runtime_error("plugin " + p.info.name + ": cannot start the tunnel: " +
+                                     plugins::describe(std::current_exception()));
         }
         tunnel_sinks_.push_back(std::move(sink));
         tunnel_adapters_.push_back(adapter);

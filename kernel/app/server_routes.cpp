@@ -22,13 +22,7 @@ std::vector<Server::NamedBridge> Server::named_bridges_for(Role role) {
     std::vector<NamedBridge> bridges;
     const auto& allowed = config_.tunnel.auth;
     for (auto& p : plugins_->plugins()) {
-        sdk::AuthBridge* bridge = nullptr;
-        try {
-            bridge = p.instance->auth_bridge();
-        } catch (const std::exception& e) {
-            throw std::runtime_error("plugin " + p.info.name +
-                                     ": auth_bridge() failed: " + e.what());
-        }
+        sdk::AuthBridge* bridge = p.auth_bridge;
         if (bridge == nullptr) continue;
         if (role == Role::tunnel && !allowed.empty() &&
             std::find(allowed.begin(), allowed.end(), p.info.name) == allowed.end()) {
@@ -89,7 +83,7 @@ void Server::add_well_known_routes(net::RouteTable& routes, Role role) {
     const auto tunnel_bridges = bridges_for(Role::tunnel);
     for (auto& p : plugins_->plugins()) {
         // The tunneled listener carries only the well-known paths of auth bridges active there.
-        auto* bridge = p.instance->auth_bridge();
+        auto* bridge = p.auth_bridge;
         if (role == Role::tunnel &&
             (bridge == nullptr || std::find(tunnel_bridges.begin(), tunnel_bridges.end(), bridge) ==
                                       tunnel_bridges.end())) {
@@ -101,12 +95,7 @@ void Server::add_well_known_routes(net::RouteTable& routes, Role role) {
             auto handler = route.handler;
             auto serve = [handler](net::HttpExchange& ex) -> net::Awaitable<void> {
                 const mgmt::ExchangeRouteRequest req(ex);
-                sdk::RouteResponse out;
-                try {
-                    out = handler(req);
-                } catch (const std::exception&) {
-                    out = {500, "application/json", R"({"error":"plugin_error"})", {}};
-                }
+                sdk::RouteResponse out = handler(req);  // guarded by the PluginHost
                 auto res = net::text_response(static_cast<net::http::status>(out.status),
                                               ex.request(), std::move(out.body), out.content_type);
                 for (const auto& [k, v] : out.headers) res.set(k, v);
@@ -158,13 +147,14 @@ std::shared_ptr<net::RouteTable> Server::routes_for(const ListenerSpec& spec) {
                 tunnel_guard_->add_trusted_host(tunnel::host_of_url(config_.tunnel.public_url));
             }
             routes->add("/healthz", health::bare_healthz_handler(readiness_));
-            std::vector<sdk::TunnelAdapter*> adapters;
+            std::vector<NamedAdapter> adapters;
             for (auto& p : plugins_->plugins()) {
-                if (auto* a = p.instance->tunnel_adapter()) adapters.push_back(a);
+                if (p.tunnel_adapter != nullptr)
+                    adapters.push_back({p.info.name, p.tunnel_adapter});
             }
             routes->add("/mcp",
                         require_tunnel_origin(make_mcp_endpoint(spec, tunnel_guard_)->handler(),
-                                              std::move(adapters)));
+                                              std::move(adapters), plugins_->shared_faults()));
             add_well_known_routes(*routes, spec.role);
             break;
         }

@@ -5,19 +5,18 @@
 
 namespace mcpproxy::app {
 
-net::Handler require_tunnel_origin(net::Handler inner, std::vector<sdk::TunnelAdapter*> adapters) {
+net::Handler require_tunnel_origin(net::Handler inner, std::vector<NamedAdapter> adapters,
+                                   std::shared_ptr<plugins::PluginFaults> faults) {
     if (adapters.empty()) return inner;
-    return [inner = std::move(inner),
-            adapters = std::move(adapters)](net::HttpExchange& ex) -> net::Awaitable<void> {
+    return [inner = std::move(inner), adapters = std::move(adapters),
+            faults = std::move(faults)](net::HttpExchange& ex) -> net::Awaitable<void> {
         bool verified = true;
         {
             const net::ExchangeRequestView view(ex);
-            for (auto* adapter : adapters) {
-                try {
-                    verified = verified && adapter->verify_request(view);
-                } catch (...) {
-                    verified = false;
-                }
+            for (const auto& a : adapters) {
+                verified = verified && faults->call(
+                                           a.plugin, "verify_request()",
+                                           [&] { return a.adapter->verify_request(view); }, false);
             }
         }
         if (!verified) {

@@ -59,18 +59,18 @@ Json status_json(const ManagementContext& c) {
                            {"restarts", t.status.restarts}});
     }
     Json plugins = Json::array();
+    auto& faults = c.plugins->faults();
     for (const auto& p : c.plugins->plugins()) {
-        std::string detail;
-        try {
-            detail = p.instance->health_detail();
-        } catch (...) {
-            detail = "health check failed";
-        }
+        const std::string detail = faults.call(
+            p.info.name, "health_detail()", [&] { return p.instance->health_detail(); },
+            std::string("health check failed"));
+        const auto failure = faults.failure(p.info.name);
         plugins.push_back({{"name", p.info.name},
                            {"kind", p.info.kind},
                            {"version", p.info.version},
                            {"started", p.started},
-                           {"failed", p.failed},
+                           {"failed", p.failed || failure.has_value()},
+                           {"error", p.failed ? p.last_error : failure.value_or("")},
                            {"health", detail}});
     }
     Json not_ready = Json::array();
@@ -177,12 +177,7 @@ net::Response plugin_route(const net::HttpExchange& ex, const ManagementContext&
         if (rest == prefix || (rest.starts_with(prefix) && rest.size() > prefix.size() &&
                                rest[prefix.size()] == '/')) {
             const ExchangeRouteRequest req(ex);
-            sdk::RouteResponse out;
-            try {
-                out = route.handler(req);
-            } catch (const std::exception&) {
-                return error(ex, http::status::internal_server_error, "plugin_error");
-            }
+            sdk::RouteResponse out = route.handler(req);  // guarded by the PluginHost
             auto res = net::text_response(static_cast<http::status>(out.status), ex.request(),
                                           std::move(out.body), out.content_type);
             for (const auto& [k, v] : out.headers) res.set(k, v);

@@ -31,10 +31,33 @@ sdk::HttpClient& PluginHost::http() {
 }
 
 void PluginHost::register_command(sdk::CommandSpec command) {
+    command.run = [run = std::move(command.run), plugin = plugin_name_,
+                   path = command.path](const sdk::CommandContext& context) -> int {
+        try {
+            return run(context);
+        } catch (...) {
+            context.err() << "error: plugin " << plugin << ": `" << path
+                          << "` failed: " << describe(std::current_exception()) << "\n";
+        }
+        return 1;
+    };
     commands_.push_back(std::move(command));
 }
 
 void PluginHost::register_route(sdk::RouteSpec route) {
+    const std::string root =
+        route.surface == sdk::RouteSurface::management ? "/api/v1/" : "/.well-known/";
+    route.handler = [handler = std::move(route.handler), plugin = plugin_name_,
+                     faults = services_.faults, entry_point = "route " + root + route.prefix](
+                        const sdk::RouteRequest& request) -> sdk::RouteResponse {
+        try {
+            return handler(request);
+        } catch (...) {
+            if (faults) faults->record(plugin, entry_point, std::current_exception());
+        }
+        // The exception's text may name internals or secrets: it stays in the log.
+        return {500, "application/json", R"({"error":"plugin_error"})", {}};
+    };
     routes_.push_back(std::move(route));
 }
 

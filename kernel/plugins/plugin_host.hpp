@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernel/log/logging.hpp"
+#include "kernel/plugins/plugin_faults.hpp"
 #include "mcpproxy/sdk/host.hpp"
 
 namespace mcpproxy::plugins {
@@ -18,10 +19,13 @@ struct HostServices {
     sdk::HttpClient* http = nullptr;  // null: the kernel's LocalHttpClient
     std::function<std::vector<sdk::UpstreamServerInfo>()> upstream_servers;  // null: none
     std::function<std::vector<std::string>()> public_urls;                   // null: none
+    std::shared_ptr<PluginFaults> faults;  // set by the PluginRegistry
 };
 
-// The sdk::Host one plugin sees: its own logger and config, the shared services, and a list that
-// collects the CLI commands it registers.
+// The sdk::Host one plugin sees: its own logger and config, the shared services, and the CLI
+// commands and routes it registers. Those are kept guarded: an exception from a route handler
+// becomes a 500 whose body says nothing of it, one from a command an error line naming the plugin;
+// both are recorded in the services' PluginFaults.
 class PluginHost final : public sdk::Host {
 public:
     PluginHost(std::string plugin_name, std::string config_json, const HostServices& services);

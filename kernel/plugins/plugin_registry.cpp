@@ -6,7 +6,12 @@
 namespace mcpproxy::plugins {
 
 PluginRegistry::PluginRegistry(PluginLocator locator, HostServices services)
-    : locator_(std::move(locator)), services_(std::move(services)), log_(log::get("plugins")) {}
+    : locator_(std::move(locator)),
+      faults_(std::make_shared<PluginFaults>(log::get("plugins"))),
+      services_(std::move(services)),
+      log_(log::get("plugins")) {
+    services_.faults = faults_;
+}
 
 PluginRegistry::~PluginRegistry() {
     stop_all();
@@ -44,6 +49,18 @@ void PluginRegistry::start_all() {
         try {
             p.instance->start();
             p.started = true;
+            const char* asking = "auth_bridge()";
+            try {
+                p.auth_bridge = p.instance->auth_bridge();
+                asking = "tunnel_adapter()";
+                p.tunnel_adapter = p.instance->tunnel_adapter();
+                asking = "upstream_credentials()";
+                p.upstream_credentials = p.instance->upstream_credentials();
+            } catch (const std::exception& e) {
+                throw std::runtime_error(std::string(asking) + " failed: " + e.what());
+            } catch (...) {
+                throw std::runtime_error(std::string(asking) + " failed: unknown exception");
+            }
         } catch (const std::exception& e) {
             p.failed = true;
             p.last_error = e.what();

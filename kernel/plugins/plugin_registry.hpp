@@ -20,12 +20,18 @@ struct LoadedPlugin {
     std::unique_ptr<PluginHost> host;
     std::shared_ptr<sdk::Plugin> instance;
     bool started = false;
-    bool failed = false;
+    bool failed = false;  // at start; run-time failures are in PluginRegistry::faults()
     std::string last_error;
+    // What the plugin provides, asked once when it starts (the kernel uses these, never the
+    // plugin's accessors, so a throwing accessor is a start-up error naming the plugin).
+    sdk::AuthBridge* auth_bridge = nullptr;
+    sdk::TunnelAdapter* tunnel_adapter = nullptr;
+    sdk::UpstreamCredentials* upstream_credentials = nullptr;
 };
 
-// The plugins of this process in load order. Every call into a plugin is guarded: an exception
-// becomes an error naming the plugin, logged once, and never escapes into the kernel unconverted.
+// The plugins of this process in load order. Every call into a plugin is guarded: at start-up an
+// exception becomes a PluginError naming the plugin; at run time it is recorded in faults()
+// (plugin marked failed, logged once) and never escapes into the kernel.
 class PluginRegistry {
 public:
     PluginRegistry(PluginLocator locator, HostServices services);
@@ -36,7 +42,8 @@ public:
     // Finds, opens, checks and constructs a plugin; throws PluginError. Loading the same plugin
     // name twice is an error.
     LoadedPlugin& load(const std::string& name_or_path, const nlohmann::json& settings);
-    // start() on every loaded plugin in order; throws PluginError for the first that fails.
+    // start() on every loaded plugin in order, then asks each what it provides (auth bridge,
+    // tunnel adapter, upstream credentials); throws PluginError for the first that fails.
     void start_all();
     // stop() in reverse order; never throws.
     void stop_all() noexcept;
@@ -44,9 +51,12 @@ public:
     [[nodiscard]] std::deque<LoadedPlugin>& plugins() { return plugins_; }
     [[nodiscard]] const PluginLocator& locator() const { return locator_; }
     [[nodiscard]] HostServices& services() { return services_; }
+    [[nodiscard]] PluginFaults& faults() { return *faults_; }
+    [[nodiscard]] std::shared_ptr<PluginFaults> shared_faults() const { return faults_; }
 
 private:
     PluginLocator locator_;
+    std::shared_ptr<PluginFaults> faults_;
     HostServices services_;
     std::deque<LoadedPlugin> plugins_;  // deque: references stay valid as plugins are added
     std::shared_ptr<spdlog::logger> log_;

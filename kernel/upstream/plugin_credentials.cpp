@@ -36,9 +36,17 @@ bool is_sendable_header(const sdk::HeaderField& header) {
 }
 
 PluginCredentials::PluginCredentials(std::vector<CredentialProvider> providers,
-                                     std::shared_ptr<spdlog::logger> log)
-    : providers_(std::move(providers)), log_(std::move(log)) {
+                                     std::shared_ptr<spdlog::logger> log, ThrowSink on_throw)
+    : providers_(std::move(providers)), log_(std::move(log)), on_throw_(std::move(on_throw)) {
     std::erase_if(providers_, [](const CredentialProvider& p) { return p.credentials == nullptr; });
+}
+
+// Called from a catch block.
+void PluginCredentials::threw(const std::string& plugin, std::string_view call) {
+    if (on_throw_)
+        on_throw_(plugin, call, std::current_exception());
+    else
+        complain_once(plugin, call, describe(std::current_exception()));
 }
 
 void PluginCredentials::complain_once(const std::string& plugin, std::string_view call,
@@ -58,7 +66,7 @@ std::vector<sdk::HeaderField> PluginCredentials::headers_for(std::string_view se
         try {
             headers = p.credentials->headers_for(server, url);
         } catch (...) {
-            complain_once(p.plugin, "headers_for", describe(std::current_exception()));
+            threw(p.plugin, "headers_for");
             continue;
         }
         if (headers.empty()) continue;
@@ -83,7 +91,7 @@ sdk::UnauthorizedAnswer PluginCredentials::on_unauthorized(std::string_view serv
             auto answer = p.credentials->on_unauthorized(server, url, www_authenticate);
             if (answer.verdict != sdk::UnauthorizedVerdict::not_mine) return answer;
         } catch (...) {
-            complain_once(p.plugin, "on_unauthorized", describe(std::current_exception()));
+            threw(p.plugin, "on_unauthorized");
         }
     }
     return {};
