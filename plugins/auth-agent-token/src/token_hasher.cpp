@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <atomic>
 #include <stdexcept>
 
 namespace mcpproxy::agent_token {
@@ -16,11 +17,20 @@ struct CtxDeleter {
     void operator()(EVP_MAC_CTX* c) const noexcept { EVP_MAC_CTX_free(c); }
 };
 
+std::atomic<std::uint64_t> next_generation{1};
+
+// This thread's working copy of the last hasher's keyed context it used.
+struct ThreadContext {
+    std::uint64_t generation = 0;
+    std::unique_ptr<EVP_MAC_CTX, CtxDeleter> ctx;
+};
+
 constexpr std::string_view kFingerprintLabel = "mcpproxy auth-agent-token key check v1";
 
 }  // namespace
 
-TokenHasher::TokenHasher(const TokenKey& key) {
+TokenHasher::TokenHasher(const TokenKey& key)
+    : generation_(next_generation.fetch_add(1, std::memory_order_relaxed)) {
     std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
     if (!mac) throw std::runtime_error("OpenSSL has no HMAC implementation");
     std::unique_ptr<EVP_MAC_CTX, CtxDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
@@ -40,14 +50,20 @@ TokenHasher::~TokenHasher() {
 }
 
 TokenHash TokenHasher::hash(std::string_view token) const {
-    // Duplicating the keyed context only reads it, so concurrent callers can share keyed_.
-    std::unique_ptr<EVP_MAC_CTX, CtxDeleter> ctx(EVP_MAC_CTX_dup(keyed_));
+    thread_local ThreadContext mine;
+    if (mine.generation != generation_) {
+        // Duplicating only reads keyed_, so threads may do it concurrently.
+        mine.ctx.reset(EVP_MAC_CTX_dup(keyed_));
+        mine.generation = mine.ctx ? generation_ : 0;
+    }
     TokenHash out{};
     std::size_t len = 0;
-    if (!ctx ||
-        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(token.data()),
+    // A null key re-initialises HMAC with the key the context already holds.
+    if (!mine.ctx || EVP_MAC_init(mine.ctx.get(), nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(mine.ctx.get(), reinterpret_cast<const unsigned char*>(token.data()),
                        token.size()) != 1 ||
-        EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
+        EVP_MAC_final(mine.ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
+        mine.generation = 0;
         throw std::runtime_error("HMAC-SHA-256 computation failed");
     }
     return out;

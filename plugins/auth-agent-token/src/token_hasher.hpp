@@ -2,6 +2,7 @@
 
 #include <openssl/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,8 +12,9 @@
 
 namespace mcpproxy::agent_token {
 
-// Computes HMAC-SHA-256 of a token under the install key. Thread-safe: each call works on its own
-// copy of a context that was keyed once at construction.
+// Computes HMAC-SHA-256 of a token under the install key. Thread-safe: each thread hashes with its
+// own copy of a context that was keyed once at construction, made on the thread's first call and
+// re-initialised (not re-copied) on every later one, so a request costs no context allocation.
 class TokenHasher {
 public:
     explicit TokenHasher(const TokenKey& key);
@@ -28,6 +30,9 @@ public:
 
 private:
     EVP_MAC_CTX* keyed_ = nullptr;
+    // Tells a thread's cached context apart from one keyed by an earlier hasher, even one that
+    // lived at the same address.
+    std::uint64_t generation_;
 };
 
 }  // namespace mcpproxy::agent_token

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +65,39 @@ TEST(TokenHasher, ConcurrentCallersGetTheSameResult) {
     }
     for (auto& th : threads) th.join();
     EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(TokenHasher, RepeatedCallsOnOneThreadKeepGivingTheKnownAnswer) {
+    // The thread's context is re-initialised between calls: a leftover of the previous token
+    // would change every answer after the first.
+    TokenHasher hasher(key_with_first_byte(0));
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(hex(hasher.hash(kToken)),
+                  "ef42ed7a842289b30b047c856aa7c6a98ce1788e7a0fc20131e36eb447320367");
+        (void)hasher.hash("mcp_agt_" + std::string(64, 'f'));
+    }
+}
+
+TEST(TokenHasher, AlternatingHashersOnOneThreadEachUseTheirOwnKey) {
+    TokenHasher a(key_with_first_byte(0));
+    TokenHasher b(key_with_first_byte(1));
+    const auto from_a = a.hash(kToken);
+    const auto from_b = b.hash(kToken);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(a.hash(kToken), from_a);
+        EXPECT_EQ(b.hash(kToken), from_b);
+    }
+}
+
+TEST(TokenHasher, AReplacedHasherNeverHashesWithTheKeyItReplaced) {
+    // A new key loaded into the same storage must not find the old key's context on this thread.
+    std::optional<TokenHasher> hasher;
+    hasher.emplace(key_with_first_byte(0));
+    const auto old_hash = hasher->hash(kToken);
+    hasher.reset();
+    hasher.emplace(key_with_first_byte(1));
+    EXPECT_NE(hasher->hash(kToken), old_hash);
+    EXPECT_EQ(hasher->hash(kToken), TokenHasher(key_with_first_byte(1)).hash(kToken));
 }
 
 TEST(TokenHasher, FingerprintIdentifiesTheKeyWithoutRevealingIt) {
