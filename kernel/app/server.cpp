@@ -156,7 +156,7 @@ void Server::bind_listeners() {
     }
 }
 
-void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed) {
+void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed, bool news) {
     if (tunnel_status_file_) tunnel_status_file_->write(tunnel_board_->entries());
     if (url_changed) {
         log_->info(
@@ -164,7 +164,8 @@ void Server::on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed)
             status.public_url);
     }
     if (status.state == sdk::TunnelState::failed || status.state == sdk::TunnelState::degraded) {
-        log_->warn("tunnel {}: {}", tunnel::to_string(status.state), status.detail);
+        log_->log(news ? spdlog::level::warn : spdlog::level::debug, "tunnel {}: {}",
+                  tunnel::to_string(status.state), status.detail);
     }
     if (config_.tunnel.require_ready) {
         if (tunnel_board_->all_ready())
@@ -207,7 +208,9 @@ void Server::start_tunnels() {
             [guard = tunnel_guard_](const std::string& host) {
                 if (guard) guard->add_trusted_host(host);
             },
-            [this](const sdk::TunnelStatus& s, bool changed) { on_tunnel_status(s, changed); });
+            [this](const sdk::TunnelStatus& s, bool changed, bool news) {
+                on_tunnel_status(s, changed, news);
+            });
         try {
             adapter->start(target, *sink);
         } catch (...) {

@@ -87,8 +87,7 @@ private:
         std::string name;  // the plugin's
         sdk::AuthBridge* bridge = nullptr;
     };
-    // The auth bridges a listener of this role accepts, in plugin order; a plugin whose
-    // auth_bridge() throws stops the start with an error naming it.
+    // The auth bridges a listener of this role accepts, in plugin order.
     std::vector<NamedBridge> named_bridges_for(Role role);
     std::vector<sdk::AuthBridge*> bridges_for(Role role);
     void add_well_known_routes(net::RouteTable& routes, Role role);
@@ -96,7 +95,7 @@ private:
 
     void broadcast_list_changes(const std::vector<std::string>& changed);
     void forward_upstream_notification(const std::string& server, const nlohmann::json& n);
-    void on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed);
+    void on_tunnel_status(const sdk::TunnelStatus& status, bool url_changed, bool news);
     void schedule_housekeeping();
     void watch_tls_files();  // hot reload on change and on SIGHUP
     void wait_for_sighup();

@@ -20,15 +20,28 @@ TunnelEventsSink::TunnelEventsSink(std::string plugin, std::string provider, Tun
 void TunnelEventsSink::status_changed(const sdk::TunnelStatus& status) {
     board_.update(plugin_, provider_, status);
     bool url_changed = false;
+    bool news = false;
     {
         std::lock_guard lock(mutex_);
         if (!status.public_url.empty() && status.public_url != last_url_) {
             last_url_ = status.public_url;
             url_changed = true;
         }
+        const bool trouble =
+            status.state == sdk::TunnelState::failed || status.state == sdk::TunnelState::degraded;
+        const auto now = std::chrono::steady_clock::now();
+        if (!trouble) {
+            told_state_ = status.state;
+        } else if (status.state != told_state_ ||
+                   (status.detail != told_detail_ && now - told_at_ >= std::chrono::seconds(30))) {
+            news = true;
+            told_state_ = status.state;
+            told_detail_ = status.detail;
+            told_at_ = now;
+        }
     }
     if (url_changed && trust_host_) trust_host_(host_of_url(status.public_url));
-    if (changed_) changed_(status, url_changed);
+    if (changed_) changed_(status, url_changed, news);
 }
 
 }  // namespace mcpproxy::tunnel

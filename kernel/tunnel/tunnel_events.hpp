@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -11,10 +12,14 @@ namespace mcpproxy::tunnel {
 
 // Receives one adapter's status reports: records them on the board, trusts the public host on
 // the tunneled listener as soon as it is known, and tells the server (banner line, readiness).
+// `news` says whether a failed/degraded report is worth a warning: a new spell of trouble, or
+// another reason at most every 30 s (an adapter may change its detail at every poll, e.g. for a
+// daemon that answers garbage).
 class TunnelEventsSink final : public sdk::TunnelEvents {
 public:
     using TrustHost = std::function<void(const std::string& host)>;
-    using Changed = std::function<void(const sdk::TunnelStatus& status, bool url_changed)>;
+    using Changed =
+        std::function<void(const sdk::TunnelStatus& status, bool url_changed, bool news)>;
 
     TunnelEventsSink(std::string plugin, std::string provider, TunnelBoard& board,
                      TrustHost trust_host, Changed changed);
@@ -28,6 +33,9 @@ private:
     Changed changed_;
     std::mutex mutex_;
     std::string last_url_;
+    sdk::TunnelState told_state_ = sdk::TunnelState::stopped;  // of the last warning
+    std::string told_detail_;
+    std::chrono::steady_clock::time_point told_at_;
 };
 
 // "https://abc.trycloudflare.com/" -> "abc.trycloudflare.com"; keeps a non-default port.

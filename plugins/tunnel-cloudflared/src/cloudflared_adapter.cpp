@@ -45,6 +45,8 @@ void CloudflaredAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvent
     options.public_hostname = config_.hostname;
     options.metrics_port = config_.metrics_port;
     options.poll_interval = config_.poll_interval;
+    options.ready_timeout = config_.ready_timeout;
+    options.stop_grace = config_.stop_grace;
     if (config_.quick) {
         host_.logger().warn(
             "quick tunnel: trycloudflare.com quick tunnels do not carry Server-Sent Events (SSE) "

@@ -81,8 +81,9 @@ std::optional<std::string> tunnel_id_of_token(const std::string& token) {
 
 CloudflaredConfig parse_cloudflared_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    tc::require_known_keys(config, {"binary", "mode", "token", "token_file", "hostname",
-                                    "metrics_port", "poll_interval_ms", "access"});
+    tc::require_known_keys(config,
+                           {"binary", "mode", "token", "token_file", "hostname", "metrics_port",
+                            "poll_interval_ms", "ready_timeout_ms", "stop_grace_ms", "access"});
     CloudflaredConfig c;
     c.binary = tc::string_key(config, "binary", "cloudflared");
     c.hostname = tc::string_key(config, "hostname");
@@ -104,6 +105,14 @@ CloudflaredConfig parse_cloudflared_config(std::string_view json_text) {
     if (interval < 50)
         throw std::runtime_error("config key \"poll_interval_ms\" must be at least 50");
     c.poll_interval = std::chrono::milliseconds(interval);
+    const auto ready_timeout = tc::int_key(config, "ready_timeout_ms", 60'000);
+    if (ready_timeout < 100)
+        throw std::runtime_error("config key \"ready_timeout_ms\" must be at least 100");
+    c.ready_timeout = std::chrono::milliseconds(ready_timeout);
+    const auto stop_grace = tc::int_key(config, "stop_grace_ms", 5000);
+    if (stop_grace < 100 || stop_grace > 60'000)
+        throw std::runtime_error("config key \"stop_grace_ms\" must be from 100 to 60000");
+    c.stop_grace = std::chrono::milliseconds(stop_grace);
     if (config.contains("access")) c.access = parse_access(config["access"]);
     return c;
 }

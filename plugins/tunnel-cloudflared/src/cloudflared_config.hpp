@@ -27,6 +27,8 @@ struct CloudflaredConfig {
     std::string hostname;            // named: the public hostname routed to this proxy
     std::uint16_t metrics_port = 0;  // 0: a free loopback port picked at start
     std::chrono::milliseconds poll_interval{1000};
+    std::chrono::milliseconds ready_timeout{60'000};
+    std::chrono::milliseconds stop_grace{5000};
     std::optional<AccessConfig> access;
 };
 

@@ -20,6 +20,7 @@ struct CloudflaredDaemon::Shared {
     bool token_rejected = false;
     bool stopping = false;  // stop() was asked: an exit now is expected, not a failure
     std::string last_error;
+    std::chrono::steady_clock::time_point started_at;  // of the current run
 };
 
 namespace {
@@ -44,6 +45,7 @@ public:
             shared_->ever_ready = false;
             shared_->token_rejected = false;
             shared_->last_error.clear();
+            shared_->started_at = std::chrono::steady_clock::now();
         }
         log_.debug("cloudflared started (pid " + std::to_string(pid) + ")");
         status_.update([&](sdk::TunnelStatus& s) {
@@ -111,6 +113,30 @@ private:
     std::function<void()> poke_;
 };
 
+// What is wrong with a metrics API answer, or "" when it is a JSON object.
+std::string api_problem(const std::string& url, const tc::JsonReply& reply) {
+    const auto api = "its metrics API (" + url + ")";
+    if (reply.status == 0) return api + " did not answer: " + reply.error;
+    if (!reply.json && reply.status >= 400)  // 503 with JSON is how /ready says "0 connections"
+        return api + " answered HTTP " + std::to_string(reply.status);
+    if (!reply.json) return api + " answered something that is not JSON";
+    if (!reply.json->is_object()) return api + " answered JSON of another shape";
+    return {};
+}
+
+// A string member, or "" when absent or of another type (a daemon may answer anything).
+std::string string_member(const nlohmann::json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    const auto ms = d.count();
+    return ms % 1000 == 0
+               ? std::to_string(ms / 1000) + " s"
+               : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
 std::string host_for_url(const std::string& host) {
     if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
     if (host == "::") return "[::1]";
@@ -162,7 +188,7 @@ void CloudflaredDaemon::start() {
     spec.argv = std::move(command.argv);
     spec.env = std::move(command.env);
     spec.restart_on_exit = true;
-    spec.stop_grace = std::chrono::milliseconds(5000);
+    spec.stop_grace = options_.stop_grace;
     if (!options_.quick) {
         status_.update([&](sdk::TunnelStatus& s) {
             s.state = TunnelState::starting;
@@ -224,8 +250,11 @@ void CloudflaredDaemon::poll() {
     auto& http = host_.http();
     if (need_url) {
         const auto reply = tc::get_json(http, base + "/quicktunnel");
-        if (reply.json && reply.json->is_object() && reply.json->value("hostname", "") != "") {
-            const auto url = "https://" + reply.json->value("hostname", "");
+        const auto hostname = reply.json && reply.json->is_object()
+                                  ? string_member(*reply.json, "hostname")
+                                  : std::string();
+        if (!hostname.empty()) {
+            const auto url = "https://" + hostname;
             std::lock_guard lock(shared_->mutex);
             if (shared_->starts == run && shared_->running) {
                 shared_->url_from_api = true;
@@ -234,23 +263,52 @@ void CloudflaredDaemon::poll() {
         }
     }
     const auto ready = tc::get_json(http, base + "/ready");
-    if (!ready.json || !ready.json->is_object()) return;  // not listening yet
-    const auto connections = ready.json->value("readyConnections", 0);
+    std::string problem = api_problem(base + "/ready", ready);
+    long connections = 0;
+    if (problem.empty()) {
+        const auto it = ready.json->find("readyConnections");
+        if (it != ready.json->end() && it->is_number_integer())
+            connections = it->get<long>();
+        else
+            problem =
+                "its metrics API (" + base + "/ready) answered without a readyConnections count";
+    }
     std::lock_guard lock(shared_->mutex);
     if (shared_->starts != run || !shared_->running) return;
     const bool have_url = !status_.get().public_url.empty();
-    if (connections > 0 && have_url) {
+    if (problem.empty() && connections > 0 && have_url) {
         shared_->ever_ready = true;
         status_.set_state(TunnelState::ready);
-    } else if (connections > 0) {
-        status_.set_state(TunnelState::starting,
-                          "connected; waiting for the quick tunnel's hostname");
-    } else if (shared_->ever_ready) {
+        return;
+    }
+    if (shared_->ever_ready && !problem.empty()) return;  // a blip: the next poll tells
+    if (shared_->ever_ready && connections == 0) {
         status_.set_state(
             TunnelState::degraded,
             "cloudflared has no connection to the Cloudflare edge (readyConnections 0); it "
             "reconnects by itself" +
                 (shared_->last_error.empty() ? std::string() : ": " + shared_->last_error));
+        return;
+    }
+    if (!shared_->ever_ready &&
+        std::chrono::steady_clock::now() - shared_->started_at >= options_.ready_timeout) {
+        // Hung, or speaking garbage: say so instead of "starting" for ever.
+        if (problem.empty()) {
+            problem = connections > 0 ? "no quick-tunnel hostname"
+                                      : "no connection to the Cloudflare edge";
+            if (!shared_->last_error.empty())
+                problem += " (last error: " + shared_->last_error + ")";
+        }
+        const auto detail = "cloudflared is not ready after " +
+                            seconds_text(options_.ready_timeout) + ": " + problem +
+                            "; still waiting for it";
+        status_.set_state(TunnelState::failed, detail);
+        return;
+    }
+    if (!problem.empty()) return;  // not listening yet
+    if (connections > 0) {
+        status_.set_state(TunnelState::starting,
+                          "connected; waiting for the quick tunnel's hostname");
     } else {
         status_.set_state(TunnelState::starting,
                           "waiting for cloudflared to connect to the Cloudflare edge");

@@ -23,6 +23,9 @@ struct DaemonOptions {
     std::string public_hostname;  // named: reported as https://<hostname>
     std::uint16_t metrics_port = 0;
     std::chrono::milliseconds poll_interval{1000};
+    // A run not ready by then is reported failed, saying why (still polled: it may come up).
+    std::chrono::milliseconds ready_timeout{60'000};
+    std::chrono::milliseconds stop_grace{5000};  // SIGTERM, then SIGKILL after this long
 };
 
 // The command line and environment of one cloudflared run. The token never appears in argv.
@@ -37,7 +40,9 @@ std::string origin_url_of(const sdk::TunnelTarget& target);
 
 // Runs cloudflared under the host's supervisor and keeps the StatusKeeper current: the public URL
 // from GET /quicktunnel (or the banner line on stderr), readiness from GET /ready, the last error
-// line, restarts. After a restart the URL is discovered and reported again. Used by the
+// line, restarts; a run that is not ready within ready_timeout (a hung daemon, one whose metrics
+// API answers garbage) is reported failed with the reason. After a restart the URL is discovered
+// and reported again. Used by the
 // tunnel-cloudflared and tunnel-anthropic adapters.
 class CloudflaredDaemon {
 public:

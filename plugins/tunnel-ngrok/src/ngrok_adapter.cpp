@@ -137,6 +137,9 @@ void NgrokAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvents& eve
 
 void NgrokAdapter::on_started() {
     last_error_code_ = 0;
+    std::lock_guard lock(run_mutex_);
+    run_started_ = std::chrono::steady_clock::now();
+    ready_in_run_ = false;
 }
 
 void NgrokAdapter::on_line(std::string_view line) {
@@ -169,6 +172,10 @@ void NgrokAdapter::report_url(const std::string& url) {
     {
         std::lock_guard lock(process_mutex_);
         if (process_) restarts = process_->restarts();
+    }
+    {
+        std::lock_guard lock(run_mutex_);
+        ready_in_run_ = true;
     }
     keeper_.update([&](sdk::TunnelStatus& s) {
         s.state = sdk::TunnelState::ready;
@@ -218,16 +225,40 @@ void NgrokAdapter::poll() {
             tc::get_json(host_.http(), base + "/api/tunnels", std::chrono::milliseconds(1000));
         if (tunnels.json && tunnels.status == 200) url = url_from_tunnels(*tunnels.json, upstream_);
     }
-    if (endpoints.status == 0)
-        return;  // the agent is not up (yet); exits are reported on their own
+    if (endpoints.status == 0) {
+        // Not up yet (exits are reported on their own), or hung.
+        report_if_late("its agent API (" + base + ") did not answer: " + endpoints.error);
+        return;
+    }
     auto st = tc::get_json(host_.http(), base + "/api/status", std::chrono::milliseconds(1000));
     const auto session = st.json ? session_status(*st.json) : std::string();
     if (!url.empty() && (session.empty() || session == "online")) {
         report_url(url);
+    } else if (url.empty()) {
+        std::string problem = "no tunnel URL in its agent API (" + base + ") yet";
+        if (!endpoints.json)
+            problem = "its agent API (" + base + ") answered something that is not JSON";
+        report_if_late(problem);
     } else if (!session.empty() && session != "online" &&
                keeper_.get().state == sdk::TunnelState::ready) {
         keeper_.set_state(sdk::TunnelState::degraded, "the ngrok session is " + session);
     }
+}
+
+// A run that is still not ready after ready_timeout is reported failed (a hung agent, one whose
+// API answers garbage), with the reason, instead of "starting" for ever (the kernel logs it).
+void NgrokAdapter::report_if_late(const std::string& problem) {
+    if (last_error_code_.load() != 0) return;  // an ngrok error is already the detail
+    {
+        std::lock_guard lock(run_mutex_);
+        if (ready_in_run_ || run_started_ == std::chrono::steady_clock::time_point{} ||
+            std::chrono::steady_clock::now() - run_started_ < config_.ready_timeout) {
+            return;
+        }
+    }
+    keeper_.set_state(sdk::TunnelState::failed, "ngrok is not ready after " +
+                                                    std::to_string(config_.ready_timeout.count()) +
+                                                    " ms: " + problem + "; still waiting for it");
 }
 
 void NgrokAdapter::stop() noexcept {

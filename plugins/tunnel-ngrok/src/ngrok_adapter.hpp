@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,7 @@ private:
     void poll();
     void report_url(const std::string& url);
     void report_error(int code, const std::string& message);
+    void report_if_late(const std::string& problem);
 
     sdk::Host& host_;
     NgrokConfig config_;
@@ -58,6 +60,11 @@ private:
     std::atomic<int> last_error_code_{0};
     std::atomic<bool> stopping_{false};
     std::atomic<bool> started_{false};
+    // The current run of the agent: when it started and whether it was ready (poll thread and
+    // supervisor callbacks).
+    std::mutex run_mutex_;
+    std::chrono::steady_clock::time_point run_started_;
+    bool ready_in_run_ = false;
 };
 
 }  // namespace mcpproxy::tunnel_ngrok

@@ -10,8 +10,9 @@ namespace tc = tunnel_common;
 
 NgrokConfig parse_ngrok_config(std::string_view json_text) {
     const auto config = tc::parse_config(json_text);
-    tc::require_known_keys(config, {"ngrok", "authtoken", "authtoken_env", "config_files", "url",
-                                    "web_port", "edge_auth_check", "poll_interval_ms"});
+    tc::require_known_keys(
+        config, {"ngrok", "authtoken", "authtoken_env", "config_files", "url", "web_port",
+                 "edge_auth_check", "poll_interval_ms", "ready_timeout_ms"});
     NgrokConfig out;
     out.program = tc::string_key(config, "ngrok", "ngrok");
     out.authtoken = tc::string_key(config, "authtoken", "");
@@ -35,6 +36,10 @@ NgrokConfig parse_ngrok_config(std::string_view json_text) {
     if (poll < 100 || poll > 60'000)
         throw std::runtime_error("config key \"poll_interval_ms\" must be from 100 to 60000");
     out.poll_interval = std::chrono::milliseconds(poll);
+    const auto ready_timeout = tc::int_key(config, "ready_timeout_ms", 60'000);
+    if (ready_timeout < 100)
+        throw std::runtime_error("config key \"ready_timeout_ms\" must be at least 100");
+    out.ready_timeout = std::chrono::milliseconds(ready_timeout);
     return out;
 }
 

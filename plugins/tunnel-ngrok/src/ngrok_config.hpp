@@ -18,6 +18,8 @@ struct NgrokConfig {
     std::uint16_t web_port = 0;                     // agent API port on 127.0.0.1; 0: a free one
     bool edge_auth_check = false;                   // generate the traffic-policy file
     std::chrono::milliseconds poll_interval{1000};
+    // A run not ready by then is reported failed, saying why (still polled: it may come up).
+    std::chrono::milliseconds ready_timeout{60'000};
 };
 
 NgrokConfig parse_ngrok_config(std::string_view json_text);

@@ -28,6 +28,18 @@ std::string last_forwarded_for(std::string_view header) {
 TailnetIdentity::TailnetIdentity(sdk::Host& host, const TailscaleConfig& config)
     : host_(host), config_(config) {}
 
+namespace {
+
+// j[outer][inner] when both are of the expected type (objects, then a string); else "".
+std::string text_at(const nlohmann::json& j, const char* outer, const char* inner) {
+    const auto o = j.find(outer);
+    if (o == j.end() || !o->is_object()) return {};
+    const auto i = o->find(inner);
+    return i != o->end() && i->is_string() ? i->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 TailnetIdentity::Whois TailnetIdentity::whois(const std::string& ip) {
     const auto now = std::chrono::steady_clock::now();
     {
@@ -45,10 +57,9 @@ TailnetIdentity::Whois TailnetIdentity::whois(const std::string& ip) {
     if (response.status == 200) {
         const auto j = nlohmann::json::parse(response.body, nullptr, false);
         if (!j.is_discarded() && j.is_object()) {
-            const auto profile = j.value("UserProfile", nlohmann::json::object());
-            const auto node = j.value("Node", nlohmann::json::object());
-            out.login = tunnel_common::lower(profile.value("LoginName", std::string()));
-            out.node = node.value("Name", std::string());
+            // Type-checked: json::value() throws on another type, and a daemon may answer anything.
+            out.login = tunnel_common::lower(text_at(j, "UserProfile", "LoginName"));
+            out.node = text_at(j, "Node", "Name");
             if (!out.login.empty()) out.expires = now + std::chrono::seconds(60);
         }
     } else if (response.status == 0) {

@@ -91,7 +91,8 @@ void TailscaleAdapter::start(const sdk::TunnelTarget& target, sdk::TunnelEvents&
 }
 
 void TailscaleAdapter::trouble(const std::string& detail) {
-    if (detail != last_trouble_) host_.logger().warn(detail);
+    // The kernel logs failed/degraded reports (once a spell, see TunnelEventsSink).
+    if (detail != last_trouble_) host_.logger().debug(detail);
     last_trouble_ = detail;
     keeper_.set_state(was_ready_ ? sdk::TunnelState::degraded : sdk::TunnelState::failed, detail);
 }

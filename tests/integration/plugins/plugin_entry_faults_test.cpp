@@ -40,6 +40,11 @@ struct RunTimeFault {
     std::string logged;  // the entry point as the log line names it
 };
 
+// Test names and ctest entries show the fault, not the struct's bytes.
+void PrintTo(const RunTimeFault& f, std::ostream* os) {
+    *os << f.throw_in;
+}
+
 class RunTimeFaults : public ::testing::TestWithParam<RunTimeFault> {
 protected:
     void SetUp() override {
@@ -138,6 +143,11 @@ struct StartUpFault {
     std::string throw_in;
     std::string message;  // what the one error line says after "plugin test-faulty: "
 };
+
+// Test names and ctest entries show the fault, not the struct's bytes.
+void PrintTo(const StartUpFault& f, std::ostream* os) {
+    *os << f.throw_in;
+}
 
 class StartUpFaults : public ::testing::TestWithParam<StartUpFault> {};
 
