@@ -23,8 +23,9 @@
 # Environment: SOAK_SECONDS (600, after warm-up), SOAK_WARMUP (120), SOAK_ROUND (20 s),
 #   SOAK_SESSIONS (32), SOAK_RESTART_EVERY (60 s), SOAK_RELOAD_EVERY (2 rounds), SOAK_PROBE (5 s),
 #   SOAK_MAX_RSS_PCT (5), SOAK_MAX_FD_GROWTH (0), SOAK_MAX_THREAD_GROWTH (0),
-#   SOAK_PROXY_ENV (extra environment for the proxy, e.g. "MALLOC_ARENA_MAX=2"), SOAK_KEEP (keep
-#   the work folder with the proxy log).
+#   SOAK_PROXY_ENV (extra environment for the proxy, e.g. "MALLOC_ARENA_MAX=2"),
+#   SOAK_PROXY_WRAPPER (a command the proxy runs under, e.g. "heaptrack -o /tmp/soak-heap"),
+#   SOAK_KEEP (keep the work folder with the proxy log).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,7 +48,8 @@ done
 WORK="$(mktemp -d /tmp/mcpproxy-soak-XXXXXX)"
 PROXY_PID=""
 cleanup() {
-  [[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null
+  [[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null
+  wait 2>/dev/null  # the proxy, or its wrapper (heaptrack finishing its file)
   [[ -n "${SOAK_KEEP:-}" ]] && { echo "soak: kept $WORK"; return; }
   rm -rf "$WORK"
 }
@@ -77,11 +79,14 @@ TOKEN="$("$BIN/mcpproxy" token create --name soak-agent -o json --data-dir "$WOR
           --config "$WORK/config.json" 2>/dev/null | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')"
 [[ -n "$TOKEN" ]] || { echo "soak: could not create the agent token" >&2; exit 2; }
 
-# shellcheck disable=SC2086  # SOAK_PROXY_ENV is a list of NAME=value words
-env ${SOAK_PROXY_ENV:-} "$BIN/mcpproxy" serve --config "$WORK/config.json" --data-dir "$WORK/data" \
-  --port-file "$WORK/ports" >"$WORK/proxy.log" 2>&1 &
+# shellcheck disable=SC2086  # SOAK_PROXY_ENV and SOAK_PROXY_WRAPPER are lists of words
+env ${SOAK_PROXY_ENV:-} ${SOAK_PROXY_WRAPPER:-} "$BIN/mcpproxy" serve --config "$WORK/config.json" \
+  --data-dir "$WORK/data" --port-file "$WORK/ports" >"$WORK/proxy.log" 2>&1 &
 PROXY_PID=$!
-for _ in $(seq 100); do [[ -s "$WORK/ports" ]] && break; sleep 0.1; done
+for _ in $(seq 300); do [[ -s "$WORK/ports" ]] && break; sleep 0.1; done
+if [[ -n "${SOAK_PROXY_WRAPPER:-}" ]]; then  # sample the proxy, not its wrapper
+  PROXY_PID="$(pgrep -o -f "^$BIN/mcpproxy serve --config $WORK/")"  # -o: not its orphan guard
+fi
 port_of() {
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["listeners"][sys.argv[2]])' \
     "$WORK/ports" "$1" | sed 's/.*://'
@@ -141,11 +146,12 @@ print(r["ok"] + r["errors"], r["ok"], r["errors"], round(r["rps"]), round(r["p50
       round(r["p99_us"]), pe, oe, round(frm, 2), round(until, 2), first.replace("\n", " ")[:300])
 PY
 }
-sample() {  # rss_kib fds threads, after the proxy settled
+sample() {  # rss_kib fds threads anon_kib file_kib shmem_kib, after the proxy settled
   sleep 1
-  echo "$(awk '/^VmRSS/ {print $2}' "/proc/$PROXY_PID/status")" \
-       "$(ls "/proc/$PROXY_PID/fd" | wc -l)" \
-       "$(awk '/^Threads/ {print $2}' "/proc/$PROXY_PID/status")"
+  local status="/proc/$PROXY_PID/status"
+  echo "$(awk '/^VmRSS/ {print $2}' "$status")" "$(ls "/proc/$PROXY_PID/fd" | wc -l)" \
+       "$(awk '/^Threads/ {print $2}' "$status")" "$(awk '/^RssAnon/ {print $2}' "$status")" \
+       "$(awk '/^RssFile/ {print $2}' "$status")" "$(awk '/^RssShmem/ {print $2}' "$status")"
 }
 note_problem() { problems+=("t=$(( $(date +%s) - start ))s: $*"); }
 
@@ -228,18 +234,19 @@ problems=()
 main_calls=0 main_errors=0 probe_calls=0 window_errors=0 other_errors=0 token_calls=0
 round=0 restarts=0 reloads=0 revoked=0 worst_p99=0
 rss0="" rss_peak=0
-read -r rss_start fd_start thr_start < <(sample)
+read -r rss_start fd_start thr_start anon_start file_start shm_start < <(sample)
 start=$(date +%s) last_restart=$start
 echo "soak: ${WARMUP}s warm-up + ${SOAK_SECONDS}s, rounds of ${ROUND}s with $SESSIONS sessions;" \
      "proxy pid $PROXY_PID; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "soak: at start (idle, before any call): RSS ${rss_start} KiB, ${fd_start} fds, ${thr_start} threads"
-printf '%6s %5s %9s %6s %7s %7s %7s %9s %4s %4s %5s  %s\n' \
-  t round requests errors req/s p50_ms p99_ms RSS_KiB fds thr load events
+echo "soak: at start (idle, before any call): RSS ${rss_start} KiB (anon ${anon_start}, file" \
+     "${file_start}, shmem ${shm_start}), ${fd_start} fds, ${thr_start} threads"
+printf '%6s %5s %9s %6s %7s %7s %7s %9s %8s %4s %4s %5s  %s\n' \
+  t round requests errors req/s p50_ms p99_ms RSS_KiB anon_KiB fds thr load events
 while true; do
   elapsed=$(( $(date +%s) - start ))
   if [[ -z "$rss0" ]]; then
     (( elapsed >= WARMUP )) && [[ "$three_state" == absent ]] && {
-      read -r rss0 fd0 thr0 < <(sample)
+      read -r rss0 fd0 thr0 anon0 file0 shm0 < <(sample)
       baseline_at=$elapsed
       echo "soak: baseline after warm-up (t=${elapsed}s): RSS ${rss0} KiB, ${fd0} fds, ${thr0} threads"
     }
@@ -259,12 +266,12 @@ while true; do
     last_restart=$(date +%s)
   fi
   (( round % RELOAD_EVERY == 0 )) && reload_config
-  read -r rss fd thr < <(sample)
+  read -r rss fd thr anon _ _ < <(sample)
   [[ -n "$rss0" ]] && (( rss > rss_peak )) && rss_peak=$rss
-  printf '%6d %5d %9d %6d %7d %7.2f %7.2f %9d %4d %4d %5s  %s\n' \
+  printf '%6d %5d %9d %6d %7d %7.2f %7.2f %9d %8d %4d %4d %5s  %s\n' \
     "$(( $(date +%s) - start ))" "$round" "$calls" "$errors" "$rps" \
     "$(awk "BEGIN {print $p50 / 1000}")" "$(awk "BEGIN {print $p99 / 1000}")" \
-    "$rss" "$fd" "$thr" "$(cut -d' ' -f1 /proc/loadavg)" "$events"
+    "$rss" "$anon" "$fd" "$thr" "$(cut -d' ' -f1 /proc/loadavg)" "$events"
   kill -0 "$PROXY_PID" 2>/dev/null || break
 done
 if ! kill -0 "$PROXY_PID" 2>/dev/null; then
@@ -273,7 +280,7 @@ if ! kill -0 "$PROXY_PID" 2>/dev/null; then
   exit 1
 fi
 while [[ "$three_state" != absent ]]; do reload_config; done  # end sampled like the baseline
-read -r rss1 fd1 thr1 < <(sample)
+read -r rss1 fd1 thr1 anon1 file1 shm1 < <(sample)
 growth="$(awk "BEGIN {printf \"%.1f\", ($rss1 - $rss0) * 100 / $rss0}")"
 total=$((main_calls + probe_calls + token_calls))
 echo "soak: done at t=$(( $(date +%s) - start ))s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -285,6 +292,8 @@ echo "soak: errors: $main_errors in rounds, $window_errors in restart windows (a
      "$revoked tokens revoked and refused"
 echo "soak: RSS after warm-up ${rss0} KiB -> end ${rss1} KiB (${growth} %, peak ${rss_peak} KiB);" \
      "fds ${fd0} -> ${fd1}; threads ${thr0} -> ${thr1}"
+echo "soak: of that RSS: anon ${anon0} -> ${anon1} KiB, file-backed ${file0} -> ${file1} KiB," \
+     "shmem ${shm0} -> ${shm1} KiB"
 fail=0
 for p in "${problems[@]}"; do echo "soak: FAIL: $p" >&2; fail=1; done
 awk "BEGIN {exit !($growth > $MAX_RSS_PCT)}" &&
