@@ -153,7 +153,9 @@ void ensure_private_file(const std::filesystem::path& file) {
 TokenStore::TokenStore(const std::filesystem::path& data_dir)
     : file_(prepare(data_dir)), db_(file_) {
     db_.exec("PRAGMA journal_mode = WAL");
-    db_.exec("PRAGMA synchronous = NORMAL");
+    // A refresh grant may rotate the refresh token and retire the old one at the authorization
+    // server: losing the new one to a power cut would mean logging in again. Writes are rare.
+    db_.exec("PRAGMA synchronous = FULL");
     migrate(db_);
 }
 
