@@ -95,6 +95,13 @@ TEST(CloudflaredConfig, ModesTokensAndErrors) {
     EXPECT_THROW(parse_cloudflared_config(R"({"mode":"fast"})"), std::runtime_error);
     EXPECT_THROW(parse_cloudflared_config(R"({"metrics_port":"x"})"), std::runtime_error);
     EXPECT_THROW(parse_cloudflared_config(R"({"typo":1})"), std::runtime_error);
+    EXPECT_EQ(quick.ready_timeout, std::chrono::seconds(60));
+    EXPECT_EQ(quick.stop_grace, std::chrono::seconds(5));
+    const auto timed = parse_cloudflared_config(R"({"ready_timeout_ms":1500,"stop_grace_ms":800})");
+    EXPECT_EQ(timed.ready_timeout, std::chrono::milliseconds(1500));
+    EXPECT_EQ(timed.stop_grace, std::chrono::milliseconds(800));
+    EXPECT_THROW(parse_cloudflared_config(R"({"ready_timeout_ms":5})"), std::runtime_error);
+    EXPECT_THROW(parse_cloudflared_config(R"({"stop_grace_ms":0})"), std::runtime_error);
 }
 
 TEST(CloudflaredConfig, TunnelTokenShape) {

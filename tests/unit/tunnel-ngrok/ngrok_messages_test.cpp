@@ -87,6 +87,10 @@ TEST(NgrokConfig, ParsesKeysAndRefusesUnknownOnes) {
     EXPECT_TRUE(c.edge_auth_check);
     EXPECT_THROW(parse_ngrok_config(R"({"token": "x"})"), std::runtime_error);
     EXPECT_THROW(parse_ngrok_config(R"({"web_port": 70000})"), std::runtime_error);
+    EXPECT_EQ(c.ready_timeout, std::chrono::seconds(60));
+    EXPECT_EQ(parse_ngrok_config(R"({"ready_timeout_ms": 1500})").ready_timeout,
+              std::chrono::milliseconds(1500));
+    EXPECT_THROW(parse_ngrok_config(R"({"ready_timeout_ms": 5})"), std::runtime_error);
     NgrokConfig from_config;
     from_config.authtoken = "abc";
     EXPECT_EQ(resolve_authtoken(from_config), "abc");
