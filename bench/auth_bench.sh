@@ -171,12 +171,18 @@ load() {  # load URL CONNECTIONS [header]
     "$BIN/bench_mcp_load" "${args[@]}" || true
 }
 
-declare -A RPS=() P50=() ERR=()
-measure_variant() {  # measure_variant LABEL URL [header]
-    local label=$1 url=$2 header=${3:-} c out
+# CPU time (user + system) the process has used so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+declare -A RPS=() P50=() ERR=() CPU=()
+measure_variant() {  # measure_variant LABEL PROXY_PID URL [header]
+    local label=$1 pid=$2 url=$3 header=${4:-} c out before after
     for c in "${CONCURRENCY[@]}"; do
         say "$label: $c session(s), ${DURATION}s"
+        before=$(cpu_ticks "$pid")
         out=$(load "$url" "$c" "$header")
+        after=$(cpu_ticks "$pid")
         if [[ "$(jq -r '.ok // 0' <<<"$out" 2>/dev/null)" =~ ^(0|)$ ]]; then
             RPS["$label|$c"]="n/a"
             P50["$label|$c"]="$(jq -r '.first_error // empty' <<<"$out" 2>/dev/null | cut -c1-60)"
@@ -185,6 +191,11 @@ measure_variant() {  # measure_variant LABEL URL [header]
         RPS["$label|$c"]=$(jq -r '.rps' <<<"$out")
         P50["$label|$c"]=$(jq -r '.p50_us' <<<"$out")
         ERR["$label|$c"]=$(jq -r '.errors' <<<"$out")
+        # The proxy's CPU per request is steadier than req/s on a busy machine. Warm-up requests
+        # ran at about the measured rate, so they are counted at that rate.
+        CPU["$label|$c"]=$(awk -v t=$((after - before)) -v hz="$TICKS_PER_SECOND" \
+            -v rps="${RPS["$label|$c"]}" -v d="$DURATION" -v w="$WARMUP" \
+            'BEGIN { n = rps * (d + w); if (n > 0) printf "%.1f", t / hz / n * 1e6; else print "n/a" }')
     done
 }
 
@@ -206,10 +217,10 @@ if [[ -z "$LOAD_PROBLEM" ]]; then
     BIG_PID=$PROXY_PID BIG_URL=$PROXY_URL
     # Alternate off/on twice so that drift in the machine's load hits both alike.
     for round in 1 2; do
-        [[ -n "$OFF_URL" ]] && measure_variant "off#$round" "$OFF_URL"
-        [[ -n "$ON_URL" ]] && measure_variant "on#$round" "$ON_URL" "Authorization: Bearer $ON_TOKEN"
+        [[ -n "$OFF_URL" ]] && measure_variant "off#$round" "$OFF_PID" "$OFF_URL"
+        [[ -n "$ON_URL" ]] && measure_variant "on#$round" "$ON_PID" "$ON_URL" "Authorization: Bearer $ON_TOKEN"
     done
-    [[ -n "$BIG_URL" ]] && measure_variant "on-big#1" "$BIG_URL" "Authorization: Bearer $BIG_TOKEN"
+    [[ -n "$BIG_URL" ]] && measure_variant "on-big#1" "$BIG_PID" "$BIG_URL" "Authorization: Bearer $BIG_TOKEN"
     for pid in "$OFF_PID" "$ON_PID" "$BIG_PID"; do stop_pid "$pid"; done
 fi
 
@@ -243,9 +254,11 @@ if [[ -n "$LOAD_PROBLEM" ]]; then
 else
     printf 'tools/call through mcpproxy (direct mode -> %s echo server), %s s per cell, mean of 2 alternating rounds\n' \
         "$UPSTREAM" "$DURATION"
-    printf '%-44s %5s %10s %9s %12s   %s\n' variant sess "req/s" "p50 us" "vs off" "req/s per round"
+    printf '%-44s %5s %10s %9s %12s %9s %12s   %s\n' variant sess "req/s" "p50 us" "vs off" \
+        "CPU us" "CPU vs off" "req/s per round"
     for c in "${CONCURRENCY[@]}"; do
         off_rps=$(mean_of off "$c" RPS)
+        off_cpu=$(mean_of off "$c" CPU)
         for variant in off on on-big; do
             case $variant in
                 off) label="auth off (anonymous loopback)" ;;
@@ -258,14 +271,20 @@ else
                 printf '%-44s %5s %s\n' "$label" "$c" "n/a ${P50["$variant#1|$c"]:-}"
                 continue
             fi
-            vs="-"
+            cpu=$(mean_of "$variant" "$c" CPU)
+            vs="-" cpu_vs="-"
             if [[ "$variant" != off && "$off_rps" != n/a ]]; then
                 vs=$(awk -v a="$rps" -v b="$off_rps" 'BEGIN { printf "%+.1f %%", 100 * (a - b) / b }')
             fi
+            if [[ "$variant" != off && "$off_cpu" != n/a && "$cpu" != n/a ]]; then
+                cpu_vs=$(awk -v a="$cpu" -v b="$off_cpu" 'BEGIN { printf "%+.1f %%", 100 * (a - b) / b }')
+            fi
             rounds=$(printf '%s ' "${RPS["$variant#1|$c"]:-}" "${RPS["$variant#2|$c"]:-}" |
                 awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }')
-            printf '%-44s %5s %10.0f %9.1f %12s   %s\n' "$label" "$c" "$rps" "$p50" "$vs" "$rounds"
+            printf '%-44s %5s %10.0f %9.1f %12s %9s %12s   %s\n' "$label" "$c" "$rps" "$p50" "$vs" \
+                "$cpu" "$cpu_vs" "$rounds"
         done
     done
+    echo "CPU us: the proxy's own CPU time (user + system) per request, from /proc/PID/stat"
     echo "target: token auth + policy costs <= 5 % of throughput"
 fi
