@@ -30,7 +30,9 @@ int doctor_command(const CliOverrides& cli, const std::string& output, std::ostr
         rows.push_back(std::move(row));
     }
     if (output == "json") {
-        out << nlohmann::json{{"ok", !failed}, {"checks", rows}}.dump(2) << "\n";
+        out << nlohmann::json{{"ok", !failed}, {"checks", rows}}.dump(
+                   2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
         return failed ? 1 : 0;
     }
     for (const auto& r : results) {

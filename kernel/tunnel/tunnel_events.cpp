@@ -1,5 +1,7 @@
 #include "kernel/tunnel/tunnel_events.hpp"
 
+#include "kernel/util/plain_text.hpp"
+
 namespace mcpproxy::tunnel {
 
 std::string host_of_url(const std::string& url) {
@@ -17,7 +19,12 @@ TunnelEventsSink::TunnelEventsSink(std::string plugin, std::string provider, Tun
       trust_host_(std::move(trust_host)),
       changed_(std::move(changed)) {}
 
-void TunnelEventsSink::status_changed(const sdk::TunnelStatus& status) {
+void TunnelEventsSink::status_changed(const sdk::TunnelStatus& reported) {
+    // What an adapter reports reaches logs, JSON and the tunnel status file: plain text only,
+    // of a sane length, whatever a daemon printed.
+    sdk::TunnelStatus status = reported;
+    status.detail = util::plain_text(reported.detail, 1024);
+    status.public_url = util::plain_text(reported.public_url, 512);
     board_.update(plugin_, provider_, status);
     bool url_changed = false;
     bool news = false;
@@ -30,10 +37,11 @@ void TunnelEventsSink::status_changed(const sdk::TunnelStatus& status) {
         const bool trouble =
             status.state == sdk::TunnelState::failed || status.state == sdk::TunnelState::degraded;
         const auto now = std::chrono::steady_clock::now();
+        const auto since = now - told_at_;
         if (!trouble) {
             told_state_ = status.state;
-        } else if (status.state != told_state_ ||
-                   (status.detail != told_detail_ && now - told_at_ >= std::chrono::seconds(30))) {
+        } else if ((status.state != told_state_ && since >= std::chrono::seconds(5)) ||
+                   (status.detail != told_detail_ && since >= std::chrono::seconds(30))) {
             news = true;
             told_state_ = status.state;
             told_detail_ = status.detail;

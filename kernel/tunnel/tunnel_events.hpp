@@ -12,9 +12,9 @@ namespace mcpproxy::tunnel {
 
 // Receives one adapter's status reports: records them on the board, trusts the public host on
 // the tunneled listener as soon as it is known, and tells the server (banner line, readiness).
-// `news` says whether a failed/degraded report is worth a warning: a new spell of trouble, or
-// another reason at most every 30 s (an adapter may change its detail at every poll, e.g. for a
-// daemon that answers garbage).
+// `news` says whether a failed/degraded report is worth a warning: another state (a new spell of
+// trouble, or failed after degraded) at most every 5 s, another reason at most every 30 s. An
+// adapter may change its detail at every poll (a daemon that answers garbage) or flap.
 class TunnelEventsSink final : public sdk::TunnelEvents {
 public:
     using TrustHost = std::function<void(const std::string& host)>;
@@ -23,7 +23,7 @@ public:
 
     TunnelEventsSink(std::string plugin, std::string provider, TunnelBoard& board,
                      TrustHost trust_host, Changed changed);
-    void status_changed(const sdk::TunnelStatus& status) override;
+    void status_changed(const sdk::TunnelStatus& reported) override;
 
 private:
     std::string plugin_;

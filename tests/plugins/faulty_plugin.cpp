@@ -5,9 +5,12 @@
 // https://faulty.example, the routes answer 200. `mcpproxy faulty` always throws. For the
 // "a plugin throws from every entry point" fault tests (issue 9).
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "mcpproxy/sdk/plugin.hpp"
 
@@ -15,11 +18,23 @@ namespace {
 
 namespace sdk = mcpproxy::sdk;
 
-const std::set<std::string> kEntryPoints{
-    "",           "auth_bridge",    "tunnel_adapter",  "upstream_credentials",
-    "provider",   "preflight",      "daemon",          "start_tunnel",
-    "status",     "verify_request", "health",          "route",
-    "well_known", "headers_for",    "on_unauthorized", "non_std_route"};
+const std::set<std::string> kEntryPoints{"",
+                                         "auth_bridge",
+                                         "tunnel_adapter",
+                                         "upstream_credentials",
+                                         "provider",
+                                         "preflight",
+                                         "daemon",
+                                         "start_tunnel",
+                                         "status",
+                                         "verify_request",
+                                         "health",
+                                         "route",
+                                         "well_known",
+                                         "headers_for",
+                                         "on_unauthorized",
+                                         "non_std_route",
+                                         "events_misuse"};
 
 // What a plugin bug looks like from the outside: a message with something that must stay private.
 [[noreturn]] void fail(const std::string& where) {
@@ -71,6 +86,7 @@ public:
     }
     void start(const sdk::TunnelTarget& /*target*/, sdk::TunnelEvents& events) override {
         faults_.maybe("start_tunnel");
+        if (faults_.is("events_misuse")) return flood(events);
         sdk::TunnelStatus ready;
         ready.state = sdk::TunnelState::ready;
         ready.public_url = "https://faulty.example";
@@ -87,6 +103,36 @@ public:
     }
 
 private:
+    // Misuse of TunnelEvents: reports from four threads at once, as fast as they go, states
+    // flapping, details and URLs of junk (not UTF-8, control characters, up to 64 KiB); the last
+    // report is "failed" with 64 KiB of junk.
+    static void flood(sdk::TunnelEvents& events) {
+        std::vector<std::thread> threads;
+        for (unsigned t = 0; t < 4; ++t) {
+            threads.emplace_back([&events, t] {
+                std::mt19937 random(t);
+                for (unsigned i = 0; i < 100; ++i) {
+                    sdk::TunnelStatus s;
+                    s.state = static_cast<sdk::TunnelState>(1 + (i + t) % 4);
+                    s.detail = junk(random, i % 25 == 0 ? 65536 : 200);
+                    s.public_url = "https://" + junk(random, 40);
+                    events.status_changed(s);
+                }
+            });
+        }
+        for (auto& t : threads) t.join();
+        std::mt19937 random(99);
+        sdk::TunnelStatus last;
+        last.state = sdk::TunnelState::failed;
+        last.detail = junk(random, 65536);
+        events.status_changed(last);
+    }
+    static std::string junk(std::mt19937& random, std::size_t size) {
+        std::string s(size, '\0');
+        for (auto& c : s) c = static_cast<char>(random() % 256);
+        return s;
+    }
+
     const Faults& faults_;
 };
 

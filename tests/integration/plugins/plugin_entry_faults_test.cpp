@@ -186,6 +186,40 @@ TEST(PluginEntryFaults, AThrowingCommandFailsWithOneLineNamingThePlugin) {
         << r.err;
 }
 
+// An adapter misusing TunnelEvents: 400 reports from four threads at once, states flapping,
+// details and URLs of junk up to 64 KiB. The proxy keeps serving, the status shown everywhere is
+// plain text of a sane length, and the log gets a warning per 5 s of flapping, not hundreds.
+TEST(PluginEntryFaults, TunnelEventsMisuseLeavesTheProxyServingAndTheStatusPlain) {
+    Workspace workspace;
+    auto config = faulty_config("events_misuse");
+    config["tunnel"]["require_ready"] = false;
+    RunningProxy proxy(workspace, config);
+    proxy.wait_ready();
+    EXPECT_EQ(mcp_list_tools(proxy.main_port(), kCredential).result_int(), 200) << proxy.log();
+
+    const auto key = admin_key(workspace);
+    const auto r = management(proxy.management_port(), http::verb::get, "/api/v1/status", key);
+    ASSERT_EQ(r.result_int(), 200) << r.body();
+    const auto status = Json::parse(r.body());  // throws on invalid UTF-8
+    ASSERT_EQ(status.at("tunnels").size(), 1U) << r.body();
+    const auto& tunnel = status["tunnels"][0];
+    EXPECT_EQ(tunnel.at("state"), "failed");
+    EXPECT_LE(tunnel.at("detail").get<std::string>().size(), 1024U);
+    EXPECT_LE(tunnel.at("public_url").get<std::string>().size(), 512U);
+    for (const char c : tunnel.at("detail").get<std::string>())
+        EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20) << "a control character in the detail";
+
+    // The status file behind `mcpproxy tunnel status` was written too.
+    const auto cli = workspace.cli({"tunnel", "status", "-o", "json"});
+    const auto shown = Json::parse(cli.out, nullptr, false);
+    ASSERT_FALSE(shown.is_discarded()) << cli.out << cli.err;
+    ASSERT_FALSE(shown.at("tunnels").empty()) << cli.out;
+    EXPECT_EQ(shown["tunnels"][0].at("state"), "failed") << cli.out;
+
+    EXPECT_EQ(proxy.process().stop(), 0) << proxy.log();
+    EXPECT_LE(count_lines_with(proxy.log(), "warning [kernel] tunnel "), 4U) << proxy.log();
+}
+
 TEST(PluginEntryFaults, DoctorReportsAThrowingDaemonCheckAsFailed) {
     Workspace workspace;
     const auto config = workspace.write_config(faulty_config("daemon"));
