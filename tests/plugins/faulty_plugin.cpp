@@ -3,7 +3,9 @@
 // config names: {"throw_in": "<entry point>"} (see kEntryPoints). Everything else behaves: the
 // bridge accepts "Bearer fault-ok" as "fault-ci", the tunnel is ready at once at
 // https://faulty.example, the routes answer 200. `mcpproxy faulty` always throws. For the
-// "a plugin throws from every entry point" fault tests (issue 9).
+// "a plugin throws from every entry point" fault tests (issue 9). "status" is accepted but the
+// kernel never calls TunnelAdapter::status() (adapters push changes through TunnelEvents);
+// "events_misuse" floods TunnelEvents with junk from four threads instead of throwing.
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>

@@ -280,6 +280,12 @@ TEST_F(UpstreamCredentials, AThrowingProviderNeverTakesTheProxyDown) {
     const auto first = log.find(line);
     EXPECT_NE(first, std::string::npos) << log;
     EXPECT_EQ(log.find(line, first + 1), std::string::npos) << "logged more than once:\n" << log;
+    // The 401 that follows goes to on_unauthorized, which throws too: logged once as well.
+    const std::string unauthorized =
+        "plugin test-upstream-credentials: upstream credentials on_unauthorized failed";
+    const auto at = log.find(unauthorized);
+    EXPECT_NE(at, std::string::npos) << log;
+    EXPECT_EQ(log.find(unauthorized, at + 1), std::string::npos) << log;
     EXPECT_EQ(proxy_->stop(), 0);
 }
 
