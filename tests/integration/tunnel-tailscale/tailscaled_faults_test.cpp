@@ -62,7 +62,7 @@ TEST_P(TailscaledFaults, TheTunnelIsDegradedWithAReasonAndTheProxyKeepsServing) 
     ASSERT_TRUE(eventually([&] { return std::filesystem::exists(socket); })) << daemon.log();
     const Json plugin{{"socket", socket},
                       {"poll_interval_ms", 200},
-                      {"command_timeout_ms", 2500},
+                      {"command_timeout_ms", 2000},
                       {"identities", {{"alice@example.com", {{"servers", Json::array({"*"})}}}}}};
     const Json config{
         {"tunnel", {{"enabled", true}, {"require_ready", false}}},
@@ -117,7 +117,7 @@ TEST_P(TailscaledFaults, TheTunnelIsDegradedWithAReasonAndTheProxyKeepsServing) 
 }
 
 INSTANTIATE_TEST_SUITE_P(Daemon, TailscaledFaults,
-                         ::testing::Values(Fault{"hang", "did not answer within 2500 ms",
+                         ::testing::Values(Fault{"hang", "did not answer within 2000 ms",
                                                  "warning [kernel] tunnel degraded:"},
                                            Fault{"garbage", "",
                                                  "warning [kernel] tunnel degraded:"}),
