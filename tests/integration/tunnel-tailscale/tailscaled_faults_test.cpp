@@ -123,5 +123,35 @@ INSTANTIATE_TEST_SUITE_P(Daemon, TailscaledFaults,
                                                  "warning [kernel] tunnel degraded:"}),
                          [](const auto& info) { return info.param.mode; });
 
+// Hung before mcpproxy starts: the adapter's preflight cannot read the status, so the start is
+// refused with one line that says so, within the CLI timeout, and no CLI process is left behind.
+TEST(TailscaledFaultsAtStart, AHungTailscaledRefusesTheStartWithOneLine) {
+    put_fakes_first_on_path();
+    tunnel::Workspace workspace;
+    workspace.create_token("agent");
+    const auto state = workspace.path() / "ts";
+    std::filesystem::create_directories(state);
+    const auto socket = (state / "tailscaled.sock").string();
+    ChildProcess daemon({"node", (fakes_dir() / "tailscaled").string()},
+                        {{"FAKE_TAILSCALE_DIR", state.string()}, {"FAKE_TAILSCALE_FAULT", "hang"}},
+                        workspace.path() / "tsd.log");
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(socket); })) << daemon.log();
+    const Json plugin{{"socket", socket}, {"command_timeout_ms", 2000}};
+    const Json config{
+        {"tunnel", {{"enabled", true}}},
+        {"plugins", Json::array({"auth-agent-token",
+                                 Json{{"name", "tunnel-tailscale"}, {"config", plugin}}})}};
+    const auto began = std::chrono::steady_clock::now();
+    const auto r = workspace.serve_to_completion(config);
+    EXPECT_LT(std::chrono::steady_clock::now() - began, 15s);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto errors = tunnel::error_lines(r.err);
+    ASSERT_EQ(errors.size(), 1U) << r.err;
+    EXPECT_NE(errors[0].find("plugin tunnel-tailscale: "), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("did not answer within 2000 ms"), std::string::npos) << errors[0];
+    EXPECT_TRUE(eventually([&] { return processes_mentioning("--socket=" + socket).empty(); }, 3s))
+        << "a tailscale CLI process outlived mcpproxy";
+}
+
 }  // namespace
 }  // namespace mcpproxy::test::adapters
