@@ -25,7 +25,8 @@
 #   SOAK_MAX_RSS_PCT (5), SOAK_MAX_FD_GROWTH (0), SOAK_MAX_THREAD_GROWTH (0),
 #   SOAK_PROXY_ENV (extra environment for the proxy, e.g. "MALLOC_ARENA_MAX=2"),
 #   SOAK_PROXY_WRAPPER (a command the proxy runs under, e.g. "heaptrack -o /tmp/soak-heap"),
-#   SOAK_KEEP (keep the work folder with the proxy log).
+#   SOAK_TRIM (at the end, call malloc_trim(0) in the proxy through gdb and sample again: how much
+#   of the RSS is freed memory glibc kept), SOAK_KEEP (keep the work folder with the proxy log).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -294,6 +295,13 @@ echo "soak: RSS after warm-up ${rss0} KiB -> end ${rss1} KiB (${growth} %, peak 
      "fds ${fd0} -> ${fd1}; threads ${thr0} -> ${thr1}"
 echo "soak: of that RSS: anon ${anon0} -> ${anon1} KiB, file-backed ${file0} -> ${file1} KiB," \
      "shmem ${shm0} -> ${shm1} KiB"
+if [[ -n "${SOAK_TRIM:-}" ]]; then  # diagnosis: how much of the RSS is memory malloc only keeps
+  timeout 60 gdb -p "$PROXY_PID" -batch -ex 'call (int) malloc_trim(0)' >"$WORK/trim.log" 2>&1 ||
+    echo "soak: malloc_trim through gdb failed (see $WORK/trim.log)"
+  read -r rss2 _ _ anon2 file2 _ < <(sample)
+  echo "soak: after malloc_trim(0) in the proxy: RSS ${rss2} KiB (anon ${anon2}, file-backed" \
+       "${file2}); not used for the verdict"
+fi
 fail=0
 for p in "${problems[@]}"; do echo "soak: FAIL: $p" >&2; fail=1; done
 awk "BEGIN {exit !($growth > $MAX_RSS_PCT)}" &&
