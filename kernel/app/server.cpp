@@ -56,11 +56,11 @@ void Server::load_plugins() {
 
 std::vector<std::string> Server::tunnel_credential_names() {
     std::vector<std::string> names;
-    for (auto* bridge : bridges_for(Role::tunnel)) {
-        try {
-            for (auto& n : bridge->credential_names(20)) names.push_back(std::move(n));
-        } catch (...) {
-        }
+    for (const auto& b : named_bridges_for(Role::tunnel)) {
+        auto more = plugins_->faults().call(
+            b.name, "credential_names()", [&] { return b.bridge->credential_names(20); },
+            std::vector<std::string>{});
+        for (auto& n : more) names.push_back(std::move(n));
     }
     return names;
 }

@@ -11,7 +11,13 @@ std::string tunnel_setup_hint(const std::vector<sdk::AuthBridge*>& bridges) {
         return "load an auth bridge plugin with --plugin NAME (see `mcpproxy plugins list`)";
     }
     for (auto* b : bridges) {
-        if (auto hint = b->setup_hint(); !hint.empty()) return hint;
+        std::string hint;
+        try {
+            hint = b->setup_hint();
+        } catch (...) {
+            continue;  // a hint is a courtesy: the next bridge's, or the generic one
+        }
+        if (!hint.empty()) return hint;
     }
     return "create a credential with your auth bridge first";
 }

@@ -36,7 +36,9 @@ const std::set<std::string> kEntryPoints{"",
                                          "headers_for",
                                          "on_unauthorized",
                                          "non_std_route",
-                                         "events_misuse"};
+                                         "events_misuse",
+                                         "credential_names",
+                                         "setup_hint"};
 
 // What a plugin bug looks like from the outside: a message with something that must stay private.
 [[noreturn]] void fail(const std::string& where) {
@@ -60,6 +62,7 @@ private:
 
 class Bridge final : public sdk::AuthBridge {
 public:
+    explicit Bridge(const Faults& faults) : faults_(faults) {}
     sdk::AuthResult authenticate(const sdk::RequestView& request) override {
         if (request.header("Authorization") != "Bearer fault-ok")
             return sdk::AuthResult::not_mine();
@@ -70,8 +73,17 @@ public:
         return sdk::AuthResult::accept(who);
     }
     [[nodiscard]] std::vector<std::string> credential_names(std::size_t /*limit*/) const override {
+        faults_.maybe("credential_names");
+        if (faults_.is("setup_hint")) return {};  // so that tunnel mode asks for the hint
         return {"fault-ci"};
     }
+    [[nodiscard]] std::string setup_hint() const override {
+        faults_.maybe("setup_hint");
+        return "run `mcpproxy faulty`";
+    }
+
+private:
+    const Faults& faults_;
 };
 
 class Adapter final : public sdk::TunnelAdapter {
@@ -164,7 +176,7 @@ std::string throw_in_of(const sdk::Host& host) {
 class FaultyPlugin final : public sdk::Plugin {
 public:
     explicit FaultyPlugin(sdk::Host& host)
-        : faults_(throw_in_of(host)), adapter_(faults_), credentials_(faults_) {
+        : faults_(throw_in_of(host)), bridge_(faults_), adapter_(faults_), credentials_(faults_) {
         host.register_route({sdk::RouteSurface::management, "faulty",
                              [this](const sdk::RouteRequest&) -> sdk::RouteResponse {
                                  faults_.maybe("route");

@@ -174,6 +174,28 @@ INSTANTIATE_TEST_SUITE_P(
         StartUpFault{"start_tunnel", "cannot start the tunnel: faulty start_tunnel broke"}),
     [](const auto& info) { return info.param.throw_in; });
 
+// credential_names() and setup_hint() are asked when tunnel mode checks who could get in. A throw
+// counts as "no credential" (logged once, naming the plugin) and "no hint": the start is refused
+// with the generic advice, in one line.
+TEST(PluginEntryFaults, ThrowingCredentialNamesOrSetupHintRefuseTheTunnelCleanly) {
+    for (const std::string throw_in : {"credential_names", "setup_hint"}) {
+        Workspace workspace;
+        const auto r = workspace.serve_to_completion(faulty_config(throw_in));
+        EXPECT_EQ(r.exit_code, 1) << throw_in << ": " << r.err;
+        const auto errors = error_lines(r.err);
+        ASSERT_EQ(errors.size(), 1U) << r.err;
+        EXPECT_NE(errors[0].find("no credential exists"), std::string::npos) << errors[0];
+        // The bridge's own hint when it answers, else the generic one.
+        const std::string hint = throw_in == "setup_hint"
+                                     ? "create a credential with your auth bridge first"
+                                     : "run `mcpproxy faulty`";
+        EXPECT_NE(errors[0].find(hint), std::string::npos) << errors[0];
+        const auto logged =
+            count_lines_with(r.err, "plugin test-faulty: credential_names() failed");
+        EXPECT_EQ(logged, throw_in == "credential_names" ? 1U : 0U) << r.err;
+    }
+}
+
 TEST(PluginEntryFaults, AThrowingCommandFailsWithOneLineNamingThePlugin) {
     TempDir dir;
     const auto r = run_mcpproxy(
