@@ -27,8 +27,9 @@ const ActivityLogOptions& validated(const ActivityLogOptions& options) {
     require(options.retry_initial.count() > 0, "retry_initial must be positive");
     require(options.retry_max >= options.retry_initial, "retry_max must be >= retry_initial");
     require(options.retention.count() >= 0, "retention must not be negative");
-    require(options.retention.count() == 0 || options.prune_interval.count() > 0,
-            "prune_interval must be positive");
+    require(options.prune_interval.count() > 0, "prune_interval must be positive");
+    require(options.size_check_interval.count() > 0, "size_check_interval must be positive");
+    require(options.size_check_records > 0, "size_check_records must be at least 1");
     return options;
 }
 
@@ -39,10 +40,12 @@ ActivityLog::ActivityLog(std::shared_ptr<ActivityStore> store,
     : store_(std::move(store)),
       logger_(logger_or_silent(std::move(logger))),
       options_(validated(options)) {
-    if (options_.retention.count() > 0) {
-        retention_ = std::make_unique<ActivityRetention>(store_, logger_, options_.retention,
-                                                         options_.prune_interval);
-    }
+    // Started even with no limits, so that a config reload can set some.
+    retention_ = std::make_unique<ActivityRetention>(
+        store_, logger_,
+        RetentionLimits{.max_age = options_.retention, .max_bytes = options_.max_size},
+        RetentionSchedule{.age_interval = options_.prune_interval,
+                          .size_interval = options_.size_check_interval});
     writer_ = std::thread([this] { run(); });
 }
 
@@ -73,9 +76,16 @@ bool ActivityLog::flush() {
     return drain(DrainMode::forced);
 }
 
+void ActivityLog::set_limits(std::chrono::milliseconds retention, std::uint64_t max_size) {
+    if (retention.count() < 0) {
+        throw std::invalid_argument("activity log: retention must not be negative");
+    }
+    retention_->set_limits(RetentionLimits{.max_age = retention, .max_bytes = max_size});
+}
+
 void ActivityLog::stop() {
     std::call_once(stop_once_, [this] {
-        if (retention_) retention_->stop();
+        retention_->stop();
         {
             std::lock_guard lock(mutex_);
             accepting_ = false;
@@ -195,14 +205,22 @@ void ActivityLog::store_one_by_one(std::vector<ActivityRecord>& batch) {
 
 void ActivityLog::note_written(std::size_t count) {
     bool recovered = false;
+    bool check_size = false;
     {
         std::lock_guard lock(mutex_);
         written_ += count;
+        // At thousands of records a second the size_check_interval alone would let the file
+        // overshoot its cap by tens of MB.
+        if (written_ - written_at_size_check_ >= options_.size_check_records) {
+            written_at_size_check_ = written_;
+            check_size = true;
+        }
         recovered = failing_;
         failing_ = false;
         last_error_.clear();
         backoff_ = std::chrono::milliseconds(0);
     }
+    if (check_size) retention_->check_size_soon();
     if (recovered) logger_->info("activity log store is writable again; catching up");
 }
 

@@ -35,8 +35,14 @@ struct ActivityLogOptions {
     // Drops are reported in the log at most this often.
     std::chrono::milliseconds drop_warning_interval{std::chrono::seconds(10)};
     // Records older than this are deleted at start and every prune_interval; zero keeps all.
-    std::chrono::days retention{90};
+    std::chrono::milliseconds retention{std::chrono::days(90)};
     std::chrono::milliseconds prune_interval{std::chrono::hours(1)};
+    // While the store holds more than this (StoreUsage::bytes), the oldest records are deleted
+    // until it holds 90 % of it; zero: no cap. Checked at start, every size_check_interval and
+    // after every size_check_records stored records.
+    std::uint64_t max_size = 1'000'000'000;
+    std::chrono::milliseconds size_check_interval{std::chrono::seconds(30)};
+    std::size_t size_check_records = 20'000;
 };
 
 struct ActivityHealth {
@@ -53,8 +59,8 @@ struct ActivityHealth {
 // catches up by itself once the store is writable again.
 class ActivityLog {
 public:
-    // A null logger logs nothing. Starts the writer and, unless retention is zero, the pruner.
-    // Throws std::invalid_argument for options that make no sense (zero batch, capacity, ...).
+    // A null logger logs nothing. Starts the writer and the pruner. Throws std::invalid_argument
+    // for options that make no sense (zero batch, capacity, ...).
     ActivityLog(std::shared_ptr<ActivityStore> store, std::shared_ptr<spdlog::logger> logger,
                 ActivityLogOptions options = {});
     ~ActivityLog();
@@ -70,6 +76,9 @@ public:
     void stop();
 
     ActivityHealth health() const;
+    // Applies a new retention and size cap (config reload); the pruner acts on them at once.
+    // Throws std::invalid_argument for a negative retention.
+    void set_limits(std::chrono::milliseconds retention, std::uint64_t max_size);
 
 private:
     enum class DrainMode { scheduled, forced };
@@ -97,6 +106,7 @@ private:
     std::uint64_t dropped_full_ = 0;
     std::uint64_t rejected_ = 0;
     std::uint64_t written_ = 0;
+    std::uint64_t written_at_size_check_ = 0;
     bool failing_ = false;
     std::string last_error_{};
     std::chrono::milliseconds backoff_{0};

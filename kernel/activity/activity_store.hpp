@@ -27,6 +27,12 @@ struct ActivityFilter {
     Order order = Order::newest_first;
 };
 
+// How much a store holds, for the size cap.
+struct StoreUsage {
+    std::uint64_t bytes = 0;    // what the records and their indexes take, not free space
+    std::uint64_t records = 0;  // may be an estimate
+};
+
 // Where activity records are kept. SQLite is the embedded default; a server backend can follow.
 // Implementations are thread-safe. Failures throw StoreError.
 class ActivityStore {
@@ -45,6 +51,11 @@ public:
     // delays a shutdown.
     virtual std::uint64_t prune(std::chrono::system_clock::time_point older_than,
                                 std::uint64_t max_records) = 0;
+    // Deletes up to `max_records` of the oldest records (by time, then insertion order), whatever
+    // their age; returns how many. For the size cap, in bounded steps like prune().
+    virtual std::uint64_t prune_oldest(std::uint64_t max_records) = 0;
+    // Cheap (no scan of the records): nullopt when the store has no size worth capping.
+    virtual std::optional<StoreUsage> usage() = 0;
     virtual std::uint64_t count() = 0;
 
     std::vector<ActivityRecord> query(const ActivityFilter& filter);

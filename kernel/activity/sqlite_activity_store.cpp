@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -200,6 +201,9 @@ SqliteActivityStore::SqliteActivityStore(const std::filesystem::path& data_dir,
         // kernel crash too, not only a crash of the proxy. Batches commit at most every
         // flush_interval from the writer thread: a few fsyncs a second, none on a request's path.
         writer_->exec("PRAGMA synchronous=FULL");
+        // A -wal file that grew while a long export held back checkpoints is cut back to this
+        // after the next checkpoint instead of staying large for good.
+        writer_->exec("PRAGMA journal_size_limit=16777216");
         migrate_activity_schema(*writer_);
         insert_ = std::make_unique<SqliteStatement>(writer_->prepare(insert_sql()));
     }
@@ -271,6 +275,38 @@ std::uint64_t SqliteActivityStore::prune(system_clock::time_point older_than,
     stmt.bind(2, saturate(max_records));
     stmt.step();
     return static_cast<std::uint64_t>(writer_->changes());
+}
+
+std::uint64_t SqliteActivityStore::prune_oldest(std::uint64_t max_records) {
+    std::lock_guard lock(write_mutex_);
+    if (!writer_) {
+        throw StoreError(StoreErrorKind::read_only, 0, "activity store is opened read-only");
+    }
+    // activity_by_time holds (time_us, id), so this walks the index from its start.
+    auto stmt = writer_->prepare(
+        "DELETE FROM activity WHERE id IN "
+        "(SELECT id FROM activity ORDER BY time_us, id LIMIT ?1)");
+    stmt.bind(1, saturate(max_records));
+    stmt.step();
+    return static_cast<std::uint64_t>(writer_->changes());
+}
+
+std::optional<StoreUsage> SqliteActivityStore::usage() {
+    // The writer sees its own commits at once; the reader may be busy with a long export.
+    std::lock_guard lock(write_mutex_);
+    if (!writer_) return std::nullopt;
+    const auto scalar = [this](std::string_view sql) {
+        auto stmt = writer_->prepare(sql);
+        return stmt.step() ? stmt.column_int64(0) : std::int64_t{0};
+    };
+    const std::int64_t pages = scalar("PRAGMA page_count") - scalar("PRAGMA freelist_count");
+    const std::int64_t page_size = scalar("PRAGMA page_size");
+    // Two subqueries: each min()/max() alone is one index lookup; together they would scan.
+    const std::int64_t records = scalar(
+        "SELECT coalesce((SELECT max(id) FROM activity) - (SELECT min(id) FROM activity) + 1, 0)");
+    return StoreUsage{.bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(pages, 0)) *
+                               static_cast<std::uint64_t>(page_size),
+                      .records = static_cast<std::uint64_t>(std::max<std::int64_t>(records, 0))};
 }
 
 std::uint64_t SqliteActivityStore::count() {

@@ -40,6 +40,11 @@ public:
     void visit(const ActivityFilter& filter, const Visitor& visitor) override;
     std::uint64_t prune(std::chrono::system_clock::time_point older_than,
                         std::uint64_t max_records) override;
+    std::uint64_t prune_oldest(std::uint64_t max_records) override;
+    // bytes: the pages of activity.db in use ((page_count - freelist_count) * page_size), i.e.
+    // neither free pages (reused by later inserts) nor the -wal file. records: an estimate from
+    // the lowest and highest id (ids are dense: only the oldest records are ever deleted).
+    std::optional<StoreUsage> usage() override;
     std::uint64_t count() override;
 
     const std::filesystem::path& path() const noexcept { return path_; }

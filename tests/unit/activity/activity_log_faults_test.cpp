@@ -120,6 +120,8 @@ TEST(ActivityLogFaults, RetriesBackOffInsteadOfHammeringTheStore) {
         std::uint64_t prune(std::chrono::system_clock::time_point, std::uint64_t) override {
             return 0;
         }
+        std::uint64_t prune_oldest(std::uint64_t) override { return 0; }
+        std::optional<StoreUsage> usage() override { return std::nullopt; }
         std::uint64_t count() override { return 0; }
         std::atomic<int> attempts{0};
     };

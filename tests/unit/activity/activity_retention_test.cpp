@@ -38,7 +38,7 @@ TEST(ActivityRetention, PrunesInStepsUntilNothingExpiredIsLeft) {
     store->insert_batch(aged(0, 12'000, days(8)));  // more than one step of 5000
     store->insert_batch(aged(12'000, 5, days(1)));
     test::CapturedLog captured;
-    ActivityRetention retention(store, captured.logger, days(7), std::chrono::hours(1));
+    ActivityRetention retention(store, captured.logger, RetentionLimits{.max_age = days(7)});
     ASSERT_TRUE(test::wait_until([&] { return store->count() == 5; }));
     retention.stop();
     EXPECT_EQ(captured.count("info", "deleted 12000 records older than 7 days"), 1u);
@@ -46,7 +46,8 @@ TEST(ActivityRetention, PrunesInStepsUntilNothingExpiredIsLeft) {
 
 TEST(ActivityRetention, RunsAgainEveryInterval) {
     auto store = std::make_shared<test::FakeStore>();
-    ActivityRetention retention(store, nullptr, days(7), 20ms);
+    ActivityRetention retention(store, nullptr, RetentionLimits{.max_age = days(7)},
+                                RetentionSchedule{.age_interval = 20ms, .size_interval = 1h});
     std::this_thread::sleep_for(50ms);
     const std::vector<ActivityRecord> expired = aged(0, 3, days(30));
     store->insert_batch(expired);
@@ -67,7 +68,8 @@ TEST(ActivityRetention, AFailingPruneIsLoggedOnceAndRetried) {
     auto store = std::make_shared<FailingPruneStore>();
     store->insert_batch(aged(0, 2, days(30)));
     test::CapturedLog captured;
-    ActivityRetention retention(store, captured.logger, days(7), 10ms);
+    ActivityRetention retention(store, captured.logger, RetentionLimits{.max_age = days(7)},
+                                RetentionSchedule{.age_interval = 10ms, .size_interval = 10ms});
     ASSERT_TRUE(test::wait_until([&] { return store->calls >= 5; }));
     EXPECT_EQ(captured.count("warning", "retention failed"), 1u);
     store->failing = false;

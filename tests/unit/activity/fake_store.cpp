@@ -20,6 +20,11 @@ void FakeStore::reject_request_id(std::string request_id) {
     rejected_id_ = std::move(request_id);
 }
 
+void FakeStore::set_bytes_per_record(std::uint64_t bytes) {
+    std::lock_guard lock(mutex_);
+    bytes_per_record_ = bytes;
+}
+
 void FakeStore::insert_batch(std::span<const ActivityRecord> records) {
     ++insert_calls_;
     std::lock_guard lock(mutex_);
@@ -49,6 +54,22 @@ std::uint64_t FakeStore::prune(std::chrono::system_clock::time_point older_than,
         return true;
     });
     return deleted;
+}
+
+std::uint64_t FakeStore::prune_oldest(std::uint64_t max_records) {
+    std::lock_guard lock(mutex_);
+    std::stable_sort(
+        records_.begin(), records_.end(),
+        [](const ActivityRecord& a, const ActivityRecord& b) { return a.time < b.time; });
+    const auto n = std::min<std::uint64_t>(max_records, records_.size());
+    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(n));
+    return n;
+}
+
+std::optional<StoreUsage> FakeStore::usage() {
+    std::lock_guard lock(mutex_);
+    if (bytes_per_record_ == 0) return std::nullopt;
+    return StoreUsage{.bytes = records_.size() * bytes_per_record_, .records = records_.size()};
 }
 
 std::uint64_t FakeStore::count() {

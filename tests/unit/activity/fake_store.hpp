@@ -18,11 +18,15 @@ public:
     void fail_with(StoreErrorKind kind);
     void heal();
     void reject_request_id(std::string request_id);
+    // usage() reports this many bytes per record; 0 (the default): no usage, no size cap.
+    void set_bytes_per_record(std::uint64_t bytes);
 
     void insert_batch(std::span<const ActivityRecord> records) override;
     void visit(const ActivityFilter& filter, const Visitor& visitor) override;
     std::uint64_t prune(std::chrono::system_clock::time_point older_than,
                         std::uint64_t max_records) override;
+    std::uint64_t prune_oldest(std::uint64_t max_records) override;
+    std::optional<StoreUsage> usage() override;
     std::uint64_t count() override;
 
     std::vector<ActivityRecord> stored() const;
@@ -34,6 +38,7 @@ private:
     StoreErrorKind failure_ = StoreErrorKind::busy;
     std::string rejected_id_;
     std::vector<ActivityRecord> records_;
+    std::uint64_t bytes_per_record_ = 0;
     std::atomic<int> insert_calls_{0};
 };
 
