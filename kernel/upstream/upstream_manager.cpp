@@ -11,6 +11,7 @@
 #include <boost/asio/use_future.hpp>
 #include <future>
 #include <set>
+#include <utility>
 
 #include "kernel/log/logging.hpp"
 #include "kernel/process/backoff.hpp"
@@ -77,6 +78,9 @@ struct UpstreamManager::Upstream {
     std::string last_error;
     unsigned restarts = 0;
     bool attempted = false;
+    // The operator asked for a restart of a connected upstream: reconnect at once, and keep its
+    // lists meanwhile, so that callers see "unavailable" for a moment rather than unknown tools.
+    bool restart_requested = false;  // guarded by the manager's mutex
     std::vector<tools::ToolDescriptor> tools;
     std::vector<nlohmann::json> prompts;
     std::vector<nlohmann::json> resources;
@@ -199,20 +203,25 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
         }
         std::optional<std::string> login;
         if (transport) login = transport->login_needed();
+        bool requested = false;
         {
             std::lock_guard lock(mutex_);
+            requested = std::exchange(u->restart_requested, false) && !login;
             u->attempted = true;
             u->client.reset();
-            u->state = stopping_ ? UpstreamState::stopped
-                       : login   ? UpstreamState::login_needed
-                                 : UpstreamState::failed;
+            u->state = stopping_   ? UpstreamState::stopped
+                       : login     ? UpstreamState::login_needed
+                       : requested ? UpstreamState::connecting
+                                   : UpstreamState::failed;
             if (login) u->last_error = *login;
-            u->tools.clear();
-            u->prompts.clear();
-            u->resources.clear();
-            u->templates.clear();
+            if (!requested) {
+                u->tools.clear();
+                u->prompts.clear();
+                u->resources.clear();
+                u->templates.clear();
+            }
         }
-        publish(all_lists());
+        if (!requested) publish(all_lists());
         if (client) co_await client->close();
         {
             std::lock_guard lock(mutex_);
@@ -223,6 +232,12 @@ asio::awaitable<void> UpstreamManager::supervise(std::shared_ptr<Upstream> u) {
             u->log->info("login needed: retrying in {} s or when its credentials change",
                          kLoginRetry.count());
             co_await wait_for_login(u, transport);
+            continue;
+        }
+        if (requested) {
+            // The reconnection after an operator's restart is not a failure: no back-off.
+            backoff.reset();
+            u->log->info("restarting at the operator's request");
             continue;
         }
         backoff.record_uptime(std::chrono::steady_clock::now() - started);
@@ -437,6 +452,10 @@ bool UpstreamManager::restart(std::string_view server) {
     }
     // A connected upstream is closed and reconnected; one waiting out its back-off retries now.
     if (connected) {
+        {
+            std::lock_guard lock(mutex_);
+            u->restart_requested = true;
+        }
         u->wake.try_send(boost::system::error_code{},
                          std::string("closed:restart requested by the operator"));
     } else {
