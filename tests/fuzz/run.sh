@@ -3,12 +3,17 @@
 # seconds (default 20) on its seed corpus in tests/fuzz/corpus/<target>. New inputs go to a work
 # corpus under the build folder, not into the repo. Exits non-zero if a target crashes, leaks,
 # hangs or fails to build; the crashing input is left in <build>/fuzz-artifacts/.
-#   tests/fuzz/run.sh [seconds] [target...]
+#   tests/fuzz/run.sh [--build-only | --no-build] [seconds] [target...]
 # Environment: FUZZ_BUILD_DIR (default build/fuzz), FUZZ_JOBS (build parallelism, default 2).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO_ROOT"
+MODE=all
+case "${1:-}" in
+  --build-only) MODE=build; shift ;;
+  --no-build) MODE=run; shift ;;
+esac
 SECONDS_EACH="${1:-20}"
 shift || true
 BUILD_DIR="${FUZZ_BUILD_DIR:-build/fuzz}"
@@ -21,11 +26,14 @@ if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake --preset fuzz -B "$BUILD_DIR" >/dev/null
 fi
 targets=("$@")
-if ((${#targets[@]} > 0)); then
-  cmake --build "$BUILD_DIR" --target "${targets[@]}" -j"${FUZZ_JOBS:-2}"
-else
-  cmake --build "$BUILD_DIR" --target fuzzers -j"${FUZZ_JOBS:-2}"
+if [[ "$MODE" != run ]]; then
+  if ((${#targets[@]} > 0)); then
+    cmake --build "$BUILD_DIR" --target "${targets[@]}" -j"${FUZZ_JOBS:-2}"
+  else
+    cmake --build "$BUILD_DIR" --target fuzzers -j"${FUZZ_JOBS:-2}"
+  fi
 fi
+[[ "$MODE" == build ]] && exit 0
 if ((${#targets[@]} == 0)); then
   for t in "$BUILD_DIR"/fuzz/fuzz_*; do targets+=("$(basename "$t")"); done
 fi
