@@ -5,6 +5,7 @@
 
 #include "kernel/config/config_printer.hpp"
 #include "kernel/log/logging.hpp"
+#include "kernel/util/byte_size.hpp"
 
 namespace mcpproxy::app {
 namespace {
@@ -25,19 +26,21 @@ const config::UpstreamConfig* find_server(const config::Config& c, const std::st
 
 // Keys applied by a reload; every other top-level key of the effective config needs a restart.
 bool reloadable_key(const std::string& key) {
-    return key == "log_level" || key == "log_format" || key == "mcpServers";
+    return key == "log_level" || key == "log_format" || key == "activity" || key == "mcpServers";
 }
 
 }  // namespace
 
 bool ReloadPlan::empty() const {
-    return !log_changed && added.empty() && removed.empty() && replaced.empty() &&
-           approved.empty() && enabled_changed.empty() && needs_restart.empty();
+    return !log_changed && !activity_changed && added.empty() && removed.empty() &&
+           replaced.empty() && approved.empty() && enabled_changed.empty() && needs_restart.empty();
 }
 
 ReloadPlan plan_reload(const config::Config& applied, const config::Config& next) {
     ReloadPlan plan;
     plan.log_changed = applied.log_level != next.log_level || applied.log_format != next.log_format;
+    plan.activity_changed = applied.activity.retention != next.activity.retention ||
+                            applied.activity.max_size != next.activity.max_size;
     for (const auto& s : applied.servers) {
         if (find_server(next, s.name) == nullptr) plan.removed.push_back(s.name);
     }
@@ -115,6 +118,20 @@ ReloadPlan ConfigReloader::reload() {
         for (const auto& [name, enabled] : plan.enabled_changed)
             upstreams_->set_enabled(name, enabled);
         for (const auto& name : plan.approved) upstreams_->approve(name);
+        if (plan.activity_changed) {
+            if (hooks_.activity) {
+                hooks_.activity(next.activity);
+                const auto shown = config::effective_config_redacted(next).at("activity");
+                log_->info("config reload: activity log retention {}, max_size {}",
+                           shown.at("retention").get<std::string>(),
+                           next.activity.max_size == 0
+                               ? std::string("unlimited")
+                               : util::format_byte_size(next.activity.max_size));
+            } else {
+                plan.activity_changed = false;
+                plan.needs_restart.emplace_back("activity");
+            }
+        }
         log_->info(
             "config reloaded: {} server(s) added, {} removed, {} restarted, {} approved, "
             "{} enabled/disabled{}",
@@ -130,6 +147,7 @@ ReloadPlan ConfigReloader::reload() {
         kept.log_level = next.log_level;
         kept.log_format = next.log_format;
         kept.servers = next.servers;
+        if (plan.activity_changed) kept.activity = next.activity;
         applied_ = std::move(kept);
     } catch (const std::exception& e) {
         log_->error("config reload failed, nothing changed: {}", e.what());

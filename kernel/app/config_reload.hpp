@@ -16,7 +16,8 @@ namespace mcpproxy::app {
 
 // What a reload changes on the running proxy, worked out from the applied and the new config.
 struct ReloadPlan {
-    bool log_changed = false;  // log_level or log_format
+    bool log_changed = false;       // log_level or log_format
+    bool activity_changed = false;  // the activity log's retention or max_size
     std::vector<config::UpstreamConfig> added;
     std::vector<std::string> removed;
     std::vector<config::UpstreamConfig> replaced;  // changed command, URL, env, ...: restarted
@@ -30,7 +31,8 @@ struct ReloadPlan {
 ReloadPlan plan_reload(const config::Config& applied, const config::Config& next);
 
 // Re-reads the config on SIGHUP (systemctl reload) and applies what can change on a running
-// proxy: log level and format, the upstream list (added, removed, changed, enabled, approved).
+// proxy: log level and format, the activity log's limits, the upstream list (added, removed,
+// changed, enabled, approved).
 // Anything else is reported as needing a restart and keeps its old value. A config that does
 // not load is logged and changes nothing.
 class ConfigReloader {
@@ -39,6 +41,8 @@ public:
         std::function<config::Config()> load;  // the config as the command line would build it
         std::function<void()> before;          // e.g. RELOADING=1 to systemd
         std::function<void()> after;           // e.g. READY=1 to systemd
+        // Applies new activity log limits; without it they need a restart.
+        std::function<void(const config::ActivityConfig&)> activity;
     };
 
     ConfigReloader(boost::asio::io_context& io, config::Config applied,

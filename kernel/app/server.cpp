@@ -35,8 +35,11 @@ Server::~Server() {
 
 void Server::open_activity_log() {
     activity_store_ = std::make_shared<activity::SqliteActivityStore>(config_.data_dir);
-    activity_ = std::make_shared<activity::ActivityLog>(activity_store_, log::get("activity"),
-                                                        activity::ActivityLogOptions{});
+    activity::ActivityLogOptions options;
+    options.retention = config_.activity.retention;
+    options.max_size = config_.activity.max_size;
+    activity_ =
+        std::make_shared<activity::ActivityLog>(activity_store_, log::get("activity"), options);
 }
 
 void Server::load_plugins() {

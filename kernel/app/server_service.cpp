@@ -15,6 +15,9 @@ void Server::start_service_hooks() {
     }
     hooks.before = [this] { notifier_->reloading(); };
     hooks.after = [this] { notifier_->reloaded(); };
+    hooks.activity = [this](const config::ActivityConfig& limits) {
+        activity_->set_limits(limits.retention, limits.max_size);
+    };
     reloader_ = std::make_unique<ConfigReloader>(io_, config_, upstreams_, std::move(hooks));
     reloader_->start();
     notifier_->watch_readiness();

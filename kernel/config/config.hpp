@@ -91,6 +91,12 @@ struct ManagementConfig {
     std::string listen = "127.0.0.1:8081";
 };
 
+// How much of the activity log is kept; the oldest records go first. Zero: no limit.
+struct ActivityConfig {
+    std::chrono::milliseconds retention = std::chrono::days(90);  // zero: "forever"
+    std::uint64_t max_size = 1'000'000'000;  // bytes of activity.db in use; zero: "unlimited"
+};
+
 struct Config {
     std::string source_file;  // empty when no file was read
     std::string listen = "127.0.0.1:8080";
@@ -112,6 +118,7 @@ struct Config {
     TlsConfig tls;
     TunnelConfig tunnel;
     ManagementConfig management;
+    ActivityConfig activity;
     std::vector<UpstreamConfig> servers;
     std::vector<std::string> warnings;  // non-fatal remarks found while loading
 };

@@ -1,5 +1,6 @@
 #include "kernel/config/config_loader.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,8 @@
 
 #include "kernel/config/config_error.hpp"
 #include "kernel/config/json_reader.hpp"
+#include "kernel/util/byte_size.hpp"
+#include "kernel/util/duration.hpp"
 #include "kernel/util/host_port.hpp"
 
 namespace mcpproxy::config {
@@ -226,6 +229,63 @@ void parse_management(JsonReader r, ManagementConfig& m) {
     r.finish();
 }
 
+// Retention: a duration of at least an hour (the age prune runs hourly) or "forever". 0 is
+// refused rather than read as "forever": it could as well mean "keep nothing".
+void parse_activity_retention(JsonReader& r, ActivityConfig& a) {
+    const auto* v = r.raw("retention");
+    if (v == nullptr) return;
+    if (v->is_string() && v->get<std::string>() == "forever") {
+        a.retention = std::chrono::milliseconds(0);
+        return;
+    }
+    std::optional<std::chrono::milliseconds> d;
+    constexpr double kMaxSeconds = 36'500.0 * 86'400;
+    if (v->is_number() && v->get<double>() >= 0) {
+        const double seconds = std::min(v->get<double>(), kMaxSeconds + 1);
+        d = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+    } else if (v->is_string()) {
+        const auto text = v->get<std::string>();
+        d = text == "0" ? std::optional(std::chrono::milliseconds(0)) : util::parse_duration(text);
+    }
+    if (!d) r.fail("retention", "expected a duration such as \"90d\" or \"12h\", or \"forever\"");
+    if (d->count() == 0) {
+        r.fail("retention",
+               "0 would keep nothing; use \"forever\" to keep records whatever their age");
+    }
+    if (*d < std::chrono::hours(1)) r.fail("retention", "must be at least 1h (or \"forever\")");
+    if (*d > std::chrono::days(36'500)) {
+        r.fail("retention", "must be at most 36500d (or \"forever\")");
+    }
+    a.retention = *d;
+}
+
+// Max size: "1GB", "500MB", "256MiB", a number of bytes, or 0 / "unlimited".
+void parse_activity_max_size(JsonReader& r, ActivityConfig& a) {
+    const auto* v = r.raw("max_size");
+    if (v == nullptr) return;
+    std::optional<std::uint64_t> bytes;
+    if (v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0)) {
+        bytes = v->get<std::uint64_t>();
+    } else if (v->is_string()) {
+        const auto text = v->get<std::string>();
+        bytes = text == "unlimited" ? std::optional<std::uint64_t>(0) : util::parse_byte_size(text);
+    }
+    if (!bytes) {
+        r.fail("max_size",
+               "expected a size such as \"1GB\", \"500MB\" or \"256MiB\", or 0 / \"unlimited\"");
+    }
+    if (*bytes != 0 && *bytes < 1'000'000) {
+        r.fail("max_size", "must be at least 1MB (or 0 / \"unlimited\")");
+    }
+    a.max_size = *bytes;
+}
+
+void parse_activity(JsonReader r, ActivityConfig& a) {
+    parse_activity_retention(r, a);
+    parse_activity_max_size(r, a);
+    r.finish();
+}
+
 std::string expand_home(const std::string& path) {
     if (path == "~" || path.starts_with("~/")) {
         const char* home = std::getenv("HOME");
@@ -300,6 +360,7 @@ Config parse_config(const nlohmann::json& document, const std::string& file) {
     if (auto v = r.object("tls")) parse_tls(*v, file, config.tls, config.warnings);
     if (auto v = r.object("tunnel")) parse_tunnel(*v, config.tunnel);
     if (auto v = r.object("management")) parse_management(*v, config.management);
+    if (auto v = r.object("activity")) parse_activity(*v, config.activity);
     if (const auto* v = r.raw("mcpServers")) parse_servers(*v, file, config);
     // Keys of the Go mcpproxy's mcp_config.json that have no meaning here.
     r.ignore({"enable_tray",

@@ -31,6 +31,23 @@ nlohmann::json server_json(const UpstreamConfig& s) {
     return j;
 }
 
+// As a config file would say it: "90d", "12h", "forever".
+std::string retention_text(std::chrono::milliseconds retention) {
+    if (retention.count() == 0) return "forever";
+    struct Unit {
+        std::int64_t ms;
+        const char* suffix;
+    };
+    static constexpr Unit kUnits[] = {
+        {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}};
+    for (const auto& unit : kUnits) {
+        if (retention.count() % unit.ms == 0) {
+            return std::to_string(retention.count() / unit.ms) + unit.suffix;
+        }
+    }
+    return std::to_string(retention.count()) + "ms";
+}
+
 }  // namespace
 
 nlohmann::json effective_config_redacted(const Config& config) {
@@ -75,6 +92,8 @@ nlohmann::json effective_config_redacted(const Config& config) {
     }
     j["management"] = {{"enabled", config.management.enabled},
                        {"listen", config.management.listen}};
+    j["activity"] = {{"retention", retention_text(config.activity.retention)},
+                     {"max_size", config.activity.max_size}};
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& p : config.plugins) {
         plugins.push_back({{"name", p.name}, {"config", p.settings}});

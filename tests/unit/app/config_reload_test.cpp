@@ -79,5 +79,51 @@ TEST(PlanReload, ListenersPluginsAndAdminKeyNeedARestart) {
     }
 }
 
+TEST(PlanReload, ActivityLimitsAreReloadable) {
+    auto next = parse(kBase);
+    next.activity.retention = std::chrono::hours(12);
+    next.activity.max_size = 0;
+    const auto plan = plan_reload(parse(kBase), next);
+    EXPECT_TRUE(plan.activity_changed);
+    EXPECT_TRUE(plan.needs_restart.empty());
+    EXPECT_FALSE(plan.empty());
+}
+
+// No upstream changes, so the reloader never touches its (absent) upstream manager.
+ConfigReloader reloader_for(boost::asio::io_context& io, const config::Config& next,
+                            std::function<void(const config::ActivityConfig&)> activity) {
+    ConfigReloader::Hooks hooks;
+    hooks.load = [next] { return next; };
+    hooks.activity = std::move(activity);
+    return ConfigReloader(io, parse(kBase), nullptr, std::move(hooks));
+}
+
+TEST(ConfigReloader, AppliesNewActivityLimitsOnce) {
+    boost::asio::io_context io;
+    auto next = parse(kBase);
+    next.activity.retention = std::chrono::hours(36);
+    next.activity.max_size = 500'000'000;
+    std::vector<config::ActivityConfig> applied;
+    auto reloader =
+        reloader_for(io, next, [&](const config::ActivityConfig& a) { applied.push_back(a); });
+    EXPECT_TRUE(reloader.reload().activity_changed);
+    ASSERT_EQ(applied.size(), 1U);
+    EXPECT_EQ(applied[0].retention, std::chrono::hours(36));
+    EXPECT_EQ(applied[0].max_size, 500'000'000U);
+    EXPECT_TRUE(reloader.reload().empty());  // now applied: nothing left to change
+    EXPECT_EQ(applied.size(), 1U);
+}
+
+TEST(ConfigReloader, WithoutAnActivityHookTheLimitsNeedARestart) {
+    boost::asio::io_context io;
+    auto next = parse(kBase);
+    next.activity.max_size = 0;
+    auto reloader = reloader_for(io, next, nullptr);
+    const auto plan = reloader.reload();
+    EXPECT_FALSE(plan.activity_changed);
+    EXPECT_EQ(plan.needs_restart, std::vector<std::string>{"activity"});
+    EXPECT_EQ(reloader.reload().needs_restart, std::vector<std::string>{"activity"});
+}
+
 }  // namespace
 }  // namespace mcpproxy::app
