@@ -10,6 +10,7 @@ AuthChain::AuthChain(std::vector<sdk::AuthBridge*> bridges, bool allow_anonymous
     : bridges_(std::move(bridges)),
       names_(std::move(names)),
       failing_(std::make_unique<std::atomic<bool>[]>(bridges_.size())),
+      challenge_failed_(std::make_unique<std::atomic<bool>[]>(bridges_.size())),
       allow_anonymous_(allow_anonymous),
       log_(log::get("auth")) {
     for (std::size_t i = names_.size(); i < bridges_.size(); ++i)
@@ -37,6 +38,23 @@ sdk::AuthResult AuthChain::ask(std::size_t index, const sdk::RequestView& reques
             names_[index], error);
     }
     return sdk::AuthResult::reject("bridge_error");
+}
+
+std::string AuthChain::challenge_of(std::size_t index, const sdk::RequestView& request) const {
+    std::string error;
+    try {
+        return bridges_[index]->challenge(request);
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "an exception that is not a std::exception";
+    }
+    // The 401 still goes out, with the next bridge's challenge or plain "Bearer".
+    if (!challenge_failed_[index].exchange(true)) {
+        log_->error("plugin {}: challenge() threw ({}); further failures are not logged",
+                    names_[index], error);
+    }
+    return {};
 }
 
 AuthDecision AuthChain::authenticate(const sdk::RequestView& request) const {
@@ -67,12 +85,8 @@ AuthDecision AuthChain::authenticate(const sdk::RequestView& request) const {
     }
     if (decision.reason.empty()) decision.reason = "missing_credential";
     if (!decision.challenge.empty()) return decision;
-    for (auto* bridge : bridges_) {
-        try {
-            decision.challenge = bridge->challenge(request);
-        } catch (...) {
-        }
-        if (!decision.challenge.empty()) break;
+    for (std::size_t i = 0; i < bridges_.size() && decision.challenge.empty(); ++i) {
+        decision.challenge = challenge_of(i, request);
     }
     if (decision.challenge.empty()) decision.challenge = "Bearer";
     return decision;

@@ -36,11 +36,15 @@ public:
 
 private:
     sdk::AuthResult ask(std::size_t index, const sdk::RequestView& request) const;
+    // The bridge's WWW-Authenticate challenge; empty when it has none or throws (logged once).
+    std::string challenge_of(std::size_t index, const sdk::RequestView& request) const;
 
     std::vector<sdk::AuthBridge*> bridges_;
     std::vector<std::string> names_;
     // One flag per bridge: it threw last time (so the next throw is not logged again).
     std::unique_ptr<std::atomic<bool>[]> failing_;
+    // One flag per bridge: its challenge() threw and that was logged.
+    std::unique_ptr<std::atomic<bool>[]> challenge_failed_;
     bool allow_anonymous_;
     std::shared_ptr<spdlog::logger> log_;
 };
