@@ -1,11 +1,13 @@
 // The proxy as a systemd service, against the real binary: readiness and stopping through a fake
-// $NOTIFY_SOCKET, and SIGHUP re-reading the config (upstreams added and removed, log level, a
-// broken file changing nothing).
+// $NOTIFY_SOCKET, and SIGHUP re-reading the config (upstreams added and removed, log level,
+// activity log limits, a broken file changing nothing).
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 
+#include "kernel/activity/sqlite_activity_store.hpp"
 #include "tests/integration/mcp/mcp_http.hpp"
 #include "tests/integration/mcp/mcp_proxy.hpp"
 #include "tests/integration/service/notify_socket.hpp"
@@ -132,6 +134,43 @@ TEST_F(ServiceTest, SighupReportsWhatNeedsARestart) {
         },
         2s))
         << proxy->log();
+}
+
+TEST_F(ServiceTest, SighupAppliesNewActivityLimits) {
+    const auto data_dir = dir / "data";
+    std::filesystem::create_directories(data_dir);
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all);
+    {
+        activity::SqliteActivityStore store(data_dir);
+        std::vector<activity::ActivityRecord> two_days_old(300);
+        for (std::size_t i = 0; i < two_days_old.size(); ++i) {
+            two_days_old[i].time = std::chrono::system_clock::now() - 48h;
+            two_days_old[i].request_id = "old-" + std::to_string(i);
+            two_days_old[i].method = "tools/list";
+        }
+        store.insert_batch(two_days_old);
+    }
+    auto proxy = start({});
+    ASSERT_TRUE(proxy->started()) << proxy->log();
+    ASSERT_TRUE(notify.wait_for("READY=1", 20s)) << proxy->log();
+    auto changed = nlohmann::json::parse(config_with({}));
+    changed["activity"] = {{"retention", "1d"}, {"max_size", "500MB"}};
+    dir.write("config.json", changed.dump());
+    ASSERT_EQ(::kill(proxy->pid(), SIGHUP), 0);
+    ASSERT_TRUE(notify.wait_for("READY=1", 5s)) << proxy->log();
+    EXPECT_TRUE(eventually(
+        [&] {
+            return proxy->log().find(
+                       "activity log retention deleted 300 records older than 1 day") !=
+                   std::string::npos;
+        },
+        5s))
+        << proxy->log();
+    const auto log = proxy->log();
+    EXPECT_NE(log.find("config reload: activity log retention 1d, max_size 500.0 MB"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("take effect only after a restart"), std::string::npos) << log;
 }
 
 }  // namespace
