@@ -39,6 +39,11 @@ std::string starting_config(const InitOptions& o) {
   "routing_mode": "retrieve_tools",
 
   "log_level": "info",
+
+  // The activity log (<data_dir>/activity.db, ~220 bytes per request): records older than
+  // "retention" or beyond "max_size" are deleted, oldest first. "forever" / "unlimited" turn a
+  // limit off.
+  "activity": {"retention": "90d", "max_size": "1GB"},
 )";
     if (o.management) {
         text += R"(
