@@ -206,7 +206,12 @@ AccessCheck AccessVerifier::verify(std::string_view token) {
     if (header.value("alg", "") != "RS256") return AccessCheck::unsupported_alg;
     const auto kid = header.value("kid", "");
     auto pkey = key(kid);
-    if (!pkey && fetch_keys(true)) pkey = key(kid);
+    if (!pkey) {
+        // Look again even when this call did not fetch: another thread's fetch (the first one
+        // at start, say) may have been in flight and has just stored the key.
+        fetch_keys(true);
+        pkey = key(kid);
+    }
     if (!pkey) return AccessCheck::unknown_key;
     if (!verify_rs256(pkey.get(), token.substr(0, dot2), *signature))
         return AccessCheck::bad_signature;

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "access_jwt.hpp"
 #include "tests/integration/tunnel-cloudflared/jwt_signer.hpp"
 
@@ -93,6 +96,39 @@ TEST_F(Fixture, UnknownKidRefetchesOncePerWindowThenFindsARotatedKey) {
     jwks = jwks_document({{"k1", &key1}, {"k2", &key2}});
     EXPECT_EQ(fresh.verify(make_jwt(key2, "k2", claims())), AccessCheck::ok);
     EXPECT_EQ(fresh.verify(make_jwt(key1, "k1", claims())), AccessCheck::ok);
+}
+
+TEST(AccessVerifierRace, ATokenArrivingDuringTheFirstFetchWaitsForItsKeys) {
+    // The first fetch (started by the refresher) is slow; a request arriving meanwhile must use
+    // the keys it brings, not refuse the token because it may not fetch again so soon.
+    RsaKey key;
+    const auto now = Clock::from_time_t(1'800'000'000);
+    AccessConfig config;
+    config.team = "acme";
+    config.audience = "aud-1";
+    config.issuer = "https://acme.cloudflareaccess.com";
+    config.certs_url = "https://acme.cloudflareaccess.com/cdn-cgi/access/certs";
+    config.min_refetch = std::chrono::milliseconds(60'000);
+    std::atomic<bool> fetching{false};
+    AccessVerifier verifier(
+        config,
+        [&](const std::string&) {
+            fetching = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            return FetchResult{200, jwks_document({{"k1", &key}}), ""};
+        },
+        [now] { return now; });
+    std::thread refresher([&] { verifier.refresh_if_due(); });
+    while (!fetching) std::this_thread::yield();
+    const auto t = Clock::to_time_t(now);
+    const nlohmann::json claims{{"iss", config.issuer},
+                                {"aud", {"aud-1"}},
+                                {"exp", t + 300},
+                                {"nbf", t - 5},
+                                {"iat", t - 5}};
+    EXPECT_EQ(verifier.verify(make_jwt(key, "k1", claims)), AccessCheck::ok);
+    refresher.join();
+    EXPECT_EQ(verifier.fetches(), 1U);
 }
 
 TEST_F(Fixture, AFailedFetchKeepsTheOldKeysAndSaysWhy) {
