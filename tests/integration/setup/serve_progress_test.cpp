@@ -31,8 +31,13 @@ void stop_mcpproxy_with_config(const std::filesystem::path& config) {
     DIR* proc = ::opendir("/proc");
     while (const dirent* e = ::readdir(proc)) {
         if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-        std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string cmdline;
+        try {
+            std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
+            cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        } catch (const std::ios_base::failure&) {
+            continue;  // the process ended while we read (ESRCH): not ours to stop
+        }
         const auto argv0 = cmdline.substr(0, cmdline.find('\0'));
         if (argv0 == mcpproxy_binary() && cmdline.find(config.string()) != std::string::npos)
             ::kill(static_cast<pid_t>(std::atoi(e->d_name)), SIGTERM);
