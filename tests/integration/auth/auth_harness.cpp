@@ -84,7 +84,7 @@ HttpResponse McpSession::post(const Json& message, const Headers& extra) const {
 
 HttpResponse McpSession::initialize() {
     const Json init{{"jsonrpc", "2.0"},
-                    {"id", next_id_++},
+                    {"id", next_id_->fetch_add(1)},
                     {"method", "initialize"},
                     {"params",
                      {{"protocolVersion", "2025-06-18"},
@@ -100,13 +100,13 @@ HttpResponse McpSession::initialize() {
 
 HttpResponse McpSession::call_tool(const std::string& name, const Json& arguments) const {
     return post(Json{{"jsonrpc", "2.0"},
-                     {"id", next_id_++},
+                     {"id", next_id_->fetch_add(1)},
                      {"method", "tools/call"},
                      {"params", {{"name", name}, {"arguments", arguments}}}});
 }
 
 HttpResponse McpSession::list_tools() const {
-    return post(Json{{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", "tools/list"}});
+    return post(Json{{"jsonrpc", "2.0"}, {"id", next_id_->fetch_add(1)}, {"method", "tools/list"}});
 }
 
 Headers bearer(const std::string& token) {

@@ -4,6 +4,7 @@
 // upstream, token CLI calls on its data dir, a small MCP client that sends credentials, and
 // activity-log queries.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -76,7 +77,8 @@ private:
     Headers credentials_;
     std::string target_;
     std::string session_id_;
-    mutable int next_id_ = 1;
+    // Tests call one session from several threads; copies of a session share the counter.
+    std::shared_ptr<std::atomic<int>> next_id_ = std::make_shared<std::atomic<int>>(1);
 };
 
 Headers bearer(const std::string& token);
