@@ -344,8 +344,10 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
     auto snap = std::make_shared<UpstreamSnapshot>();
     std::vector<tools::ToolDescriptor> all_tools;
     std::function<void(const std::vector<std::string>&)> notify;
+    std::uint64_t generation = 0;
     {
         std::lock_guard lock(mutex_);
+        generation = ++gathered_generation_;
         for (const auto& u : upstreams_) {
             if (u->state != UpstreamState::ready || u->config.quarantined || !u->config.enabled)
                 continue;
@@ -391,7 +393,10 @@ void UpstreamManager::publish(const std::vector<std::string>& changed) {
     }
     {
         std::lock_guard lock(mutex_);
-        snapshot_ = std::move(snap);
+        if (generation > snapshot_generation_) {  // else a newer one is already in place
+            snapshot_generation_ = generation;
+            snapshot_ = std::move(snap);
+        }
     }
     if (notify) notify(changed);
 }

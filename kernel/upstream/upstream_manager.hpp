@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 
 #include <boost/asio/io_context.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -92,6 +93,10 @@ private:
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<Upstream>> upstreams_;
     std::shared_ptr<const UpstreamSnapshot> snapshot_;
+    // Upstreams publish from their own strands: a snapshot gathered earlier must never replace
+    // one gathered later (that lost an upstream's tools after start). Guarded by mutex_.
+    std::uint64_t gathered_generation_ = 0;
+    std::uint64_t snapshot_generation_ = 0;
     std::function<void(const std::vector<std::string>&)> lists_changed_;
     std::function<void(const std::string&, const nlohmann::json&)> notification_handler_;
     bool stopping_ = false;
