@@ -42,6 +42,9 @@ public:
     Awaitable<bool> begin_stream(StreamHeader header) override {
         header.set("X-Request-Id", request_id_);
         header.chunked(true);
+        // The connection ends with the stream (see reusable()): say so, so that a client does not
+        // pool it and send its next request into the close.
+        header.keep_alive(false);
         responded_ = true;
         streaming_ = true;
         http::response_serializer<http::empty_body> serializer{header};

@@ -36,6 +36,9 @@ TEST_F(HttpRulesTest, AnSseOnlyClientGetsItsReplyAsAnEventStream) {
     const auto reply = session.request("ping", Json::object(), {{"Accept", "text/event-stream"}});
     ASSERT_EQ(reply.status, 200) << reply.body;
     EXPECT_TRUE(reply.is_sse()) << reply.content_type;
+    // The proxy closes the connection after a stream: it must say so, or a client reuses the
+    // pooled connection for its next request and sees it closed under it ("fetch failed").
+    EXPECT_EQ(reply.connection, "close");
     ASSERT_EQ(reply.messages.size(), 1u) << reply.body;
     EXPECT_EQ(reply.last()["result"], Json::object());
 }

@@ -60,6 +60,7 @@ McpReply to_reply(const HttpResponse& res) {
     reply.content_type = std::string(res[http::field::content_type]);
     reply.session_id = std::string(res["Mcp-Session-Id"]);
     reply.allow = std::string(res[http::field::allow]);
+    reply.connection = std::string(res[http::field::connection]);
     reply.body = res.body();
     if (reply.is_sse()) {
         reply.messages = sse_messages(reply.body);

@@ -22,6 +22,7 @@ struct McpReply {
     std::string content_type;
     std::string session_id;
     std::string allow;
+    std::string connection;
     std::string body;
     std::vector<Json> messages;
 
