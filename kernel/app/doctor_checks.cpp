@@ -26,6 +26,7 @@
 #include "kernel/tunnel/tunnel_rules.hpp"
 #include "kernel/upstream/mcp_client.hpp"
 #include "kernel/upstream/transport_factory.hpp"
+#include "kernel/util/exception_text.hpp"
 #include "kernel/util/host_port.hpp"
 #include "mcpproxy/sdk/tunnel_adapter.hpp"
 
@@ -225,7 +226,7 @@ CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& a
         provider = adapter.provider();
         found = adapter.daemon();
     } catch (...) {
-        const auto what = plugins::describe(std::current_exception());
+        const auto what = util::exception_text(std::current_exception());
         return problem(check, CheckStatus::fail, provider + ": " + what,
                        "install the " + provider +
                            " daemon, or point the plugin's settings at it, then run doctor again");
@@ -237,7 +238,7 @@ CheckResult check_tunnel_adapter(const std::string& check, sdk::TunnelAdapter& a
     try {
         adapter.preflight();
     } catch (...) {
-        const auto what = plugins::describe(std::current_exception());
+        const auto what = util::exception_text(std::current_exception());
         CheckResult r = problem(check, CheckStatus::fail, daemon + ": " + what,
                                 "do what the message says, then run doctor again");
         r.version = version;

@@ -16,6 +16,7 @@
 #include "kernel/upstream/plugin_credentials.hpp"
 #include "kernel/upstream/transport_factory.hpp"
 #include "kernel/util/atomic_file.hpp"
+#include "kernel/util/exception_text.hpp"
 
 namespace mcpproxy::app {
 namespace asio = net::asio;
@@ -201,7 +202,7 @@ void Server::start_tunnels() {
             adapter->preflight();
         } catch (...) {
             throw std::runtime_error("plugin " + p.info.name + ": " +
-                                     plugins::describe(std::current_exception()));
+                                     util::exception_text(std::current_exception()));
         }
         if (config_.tunnel.require_ready) readiness_->expect("tunnel", "tunnel starting");
         if (!tunnel_status_file_)
@@ -218,7 +219,7 @@ void Server::start_tunnels() {
             adapter->start(target, *sink);
         } catch (...) {
             throw std::runtime_error("plugin " + p.info.name + ": cannot start the tunnel: " +
-                                     plugins::describe(std::current_exception()));
+                                     util::exception_text(std::current_exception()));
         }
         tunnel_sinks_.push_back(std::move(sink));
         tunnel_adapters_.push_back(adapter);

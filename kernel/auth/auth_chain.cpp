@@ -2,6 +2,7 @@
 
 #include "kernel/log/logging.hpp"
 #include "kernel/policy/access_policy.hpp"
+#include "kernel/util/exception_text.hpp"
 
 namespace mcpproxy::auth {
 
@@ -25,10 +26,8 @@ sdk::AuthResult AuthChain::ask(std::size_t index, const sdk::RequestView& reques
             log_->info("plugin {}: authenticate() answers again", names_[index]);
         }
         return result;
-    } catch (const std::exception& e) {
-        error = e.what();
     } catch (...) {
-        error = "an exception that is not a std::exception";
+        error = util::exception_text(std::current_exception());
     }
     // Per request this would flood the log (and let a caller grow it at will): once per spell.
     if (!failing_[index].exchange(true)) {
@@ -44,10 +43,8 @@ std::string AuthChain::challenge_of(std::size_t index, const sdk::RequestView& r
     std::string error;
     try {
         return bridges_[index]->challenge(request);
-    } catch (const std::exception& e) {
-        error = e.what();
     } catch (...) {
-        error = "an exception that is not a std::exception";
+        error = util::exception_text(std::current_exception());
     }
     // The 401 still goes out, with the next bridge's challenge or plain "Bearer".
     if (!challenge_failed_[index].exchange(true)) {

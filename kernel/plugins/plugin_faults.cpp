@@ -1,16 +1,8 @@
 #include "kernel/plugins/plugin_faults.hpp"
 
-namespace mcpproxy::plugins {
+#include "kernel/util/exception_text.hpp"
 
-std::string describe(const std::exception_ptr& error) {
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "an exception that is not a std::exception";
-    }
-}
+namespace mcpproxy::plugins {
 
 PluginFaults::PluginFaults(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
 
@@ -22,7 +14,8 @@ void PluginFaults::on_failed(FailedListener listener) {
 void PluginFaults::record(const std::string& plugin, std::string_view entry_point,
                           const std::exception_ptr& error) noexcept {
     try {
-        const std::string what = std::string(entry_point) + " failed: " + describe(error);
+        const std::string what =
+            std::string(entry_point) + " failed: " + util::exception_text(error);
         bool first_of_call = false;
         FailedListener tell;
         {

@@ -51,7 +51,4 @@ private:
     std::set<std::string, std::less<>> logged_;                 // "<plugin>\n<entry point>"
 };
 
-// The message of an exception, or a plain note for one that is not a std::exception.
-[[nodiscard]] std::string describe(const std::exception_ptr& error);
-
 }  // namespace mcpproxy::plugins

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "kernel/plugins/local_http_client.hpp"
+#include "kernel/util/exception_text.hpp"
 
 namespace mcpproxy::plugins {
 
@@ -37,7 +38,7 @@ void PluginHost::register_command(sdk::CommandSpec command) {
             return run(context);
         } catch (...) {
             context.err() << "error: plugin " << plugin << ": `" << path
-                          << "` failed: " << describe(std::current_exception()) << "\n";
+                          << "` failed: " << util::exception_text(std::current_exception()) << "\n";
         }
         return 1;
     };

@@ -3,22 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "kernel/util/exception_text.hpp"
+
 namespace mcpproxy::upstream {
 namespace {
 
 bool is_token_char(char c) {
     if (std::isalnum(static_cast<unsigned char>(c))) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string describe(const std::exception_ptr& failure) {
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return "an exception that is not a std::exception";
-    }
 }
 
 }  // namespace
@@ -46,7 +38,7 @@ void PluginCredentials::threw(const std::string& plugin, std::string_view call) 
     if (on_throw_)
         on_throw_(plugin, call, std::current_exception());
     else
-        complain_once(plugin, call, describe(std::current_exception()));
+        complain_once(plugin, call, util::exception_text(std::current_exception()));
 }
 
 void PluginCredentials::complain_once(const std::string& plugin, std::string_view call,
