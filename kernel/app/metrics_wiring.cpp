@@ -5,7 +5,7 @@
 
 namespace mcpproxy::app {
 
-mcp::RecordSink make_metrics_sink(std::shared_ptr<metrics::Registry> registry) {
+RecordObserver make_metrics_sink(std::shared_ptr<metrics::Registry> registry) {
     registry->describe("mcpproxy_requests_total", "counter",
                        "MCP requests by listener, method and HTTP status");
     registry->describe("mcpproxy_denials_total", "counter", "Requests denied, by reason");
@@ -15,10 +15,11 @@ mcp::RecordSink make_metrics_sink(std::shared_ptr<metrics::Registry> registry) {
                        "Calls forwarded to upstreams, by server and outcome");
     registry->describe("mcpproxy_upstream_call_duration_seconds", "histogram",
                        "Time from receiving a forwarded request to answering it, by server");
-    return [registry](mcp::RequestRecord r) {
-        registry->add("mcpproxy_requests_total", {{"listener", r.listener},
-                                                  {"method", r.method.empty() ? "-" : r.method},
-                                                  {"status", std::to_string(r.http_status)}});
+    return [registry](const mcp::RequestRecord& r) {
+        registry->add("mcpproxy_requests_total",
+                      {{"listener", r.listener},
+                       {"method", r.method.empty() ? std::string_view("-") : r.method},
+                       {"status", std::to_string(r.http_status)}});
         if (r.denied) registry->add("mcpproxy_denials_total", {{"reason", r.reason}});
         if (r.http_status == 401) registry->add("mcpproxy_auth_failures_total", {});
         if (!r.server.empty() && !r.denied) {
@@ -30,10 +31,10 @@ mcp::RecordSink make_metrics_sink(std::shared_ptr<metrics::Registry> registry) {
     };
 }
 
-mcp::RecordSink fan_out(mcp::RecordSink first, mcp::RecordSink second) {
-    return [first = std::move(first), second = std::move(second)](mcp::RequestRecord r) {
-        if (second) second(r);
-        if (first) first(std::move(r));
+mcp::RecordSink fan_out(mcp::RecordSink sink, RecordObserver observer) {
+    return [sink = std::move(sink), observer = std::move(observer)](mcp::RequestRecord r) {
+        if (observer) observer(r);
+        if (sink) sink(std::move(r));
     };
 }
 

@@ -13,10 +13,11 @@ namespace mcpproxy::app {
 // Declares the request metrics and returns the sink that counts every finished MCP request:
 // requests by listener/method/status, denials by reason, auth failures, upstream calls and
 // their latency by server.
-mcp::RecordSink make_metrics_sink(std::shared_ptr<metrics::Registry> registry);
+using RecordObserver = std::function<void(const mcp::RequestRecord&)>;
+RecordObserver make_metrics_sink(std::shared_ptr<metrics::Registry> registry);
 
-// Both sinks, in order.
-mcp::RecordSink fan_out(mcp::RecordSink first, mcp::RecordSink second);
+// Shows each record to the observer, then hands it to the sink (no copy).
+mcp::RecordSink fan_out(mcp::RecordSink sink, RecordObserver observer);
 
 // GET /metrics behind the admin key; gauges() appends lines computed at scrape time.
 net::Handler metrics_handler(std::shared_ptr<metrics::Registry> registry, std::string admin_key,

@@ -21,17 +21,23 @@
 namespace mcpproxy::app {
 namespace asio = net::asio;
 
+namespace {
+unsigned io_threads(unsigned asked) {
+    return asked != 0 ? asked : std::max(1U, std::thread::hardware_concurrency());
+}
+}  // namespace
+
 Server::Server(config::Config config, ServeOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       log_(log::get("kernel")),
+      pool_(io_threads(options_.threads)),
+      io_(pool_.main()),
       readiness_(std::make_shared<health::Readiness>()) {}
 
 Server::~Server() {
-    if (!io_.stopped()) io_.stop();
-    for (auto& t : threads_) {
-        if (t.joinable()) t.join();
-    }
+    pool_.stop();
+    pool_.join();
 }
 
 void Server::open_activity_log() {
@@ -103,7 +109,8 @@ std::shared_ptr<upstream::PluginCredentials> Server::upstream_credentials() {
 
 void Server::start_upstreams() {
     upstreams_ = std::make_shared<upstream::UpstreamManager>(
-        io_, config_, upstream::transports_with(upstream_credentials()));
+        io_, config_, upstream::transports_with(upstream_credentials()),
+        [this]() -> asio::io_context& { return pool_.next_for_upstream(); });
     sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
     upstreams_->on_lists_changed(
         [this](const std::vector<std::string>& changed) { broadcast_list_changes(changed); });
@@ -138,8 +145,8 @@ void Server::bind_listeners() {
         context->routes = routes_for(spec);
         context->limits = config_.limits;
         context->log = log::get("http");
-        auto listener =
-            std::make_shared<net::Listener>(io_, *util::parse_host_port(spec.address), context);
+        auto listener = std::make_shared<net::Listener>(io_, *util::parse_host_port(spec.address),
+                                                        context, &pool_);
         readiness_->expect("listener:" + spec.name);
         spec.address = listener->bind().to_string();
         listeners_.push_back(listener);
@@ -257,10 +264,8 @@ void Server::start() {
     check_rules();
     start_upstreams();
     bind_listeners();
-    const unsigned n = options_.threads != 0 ? options_.threads
-                                             : std::max(1U, std::thread::hardware_concurrency());
     for (auto& l : listeners_) l->start();
-    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+    pool_.start();
     for (const auto& spec : listener_specs_) readiness_->set_ready("listener:" + spec.name);
     upstreams_->start();
     // A live progress line only for a person at a terminal; logs and JSON get the summary only.
@@ -403,9 +408,8 @@ void Server::shutdown() {
     upstreams_->stop(std::chrono::seconds(5));
     plugins_->stop_all();
     activity_->stop();
-    io_.stop();
-    for (auto& t : threads_) t.join();
-    threads_.clear();
+    pool_.stop();
+    pool_.join();
     log_->info("stopped");
 }
 

@@ -21,6 +21,7 @@
 #include "kernel/mcp/streamable_http.hpp"
 #include "kernel/metrics/metrics_registry.hpp"
 #include "kernel/mgmt/management_api.hpp"
+#include "kernel/net/io_pool.hpp"
 #include "kernel/net/listener.hpp"
 #include "kernel/net/tls_reloader.hpp"
 #include "kernel/plugins/plugin_registry.hpp"
@@ -108,9 +109,9 @@ private:
     ServeOptions options_;
     std::shared_ptr<spdlog::logger> log_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-    net::asio::io_context io_;
+    net::IoPool pool_;           // one io_context per I/O thread
+    net::asio::io_context& io_;  // pool_.main(): signals, timers, reloads, plugins
     std::unique_ptr<net::asio::signal_set> signals_;
-    std::vector<std::thread> threads_;
     std::shared_ptr<health::Readiness> readiness_;
     std::shared_ptr<activity::ActivityStore> activity_store_;
     std::shared_ptr<activity::ActivityLog> activity_;

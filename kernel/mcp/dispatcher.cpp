@@ -37,9 +37,10 @@ Json tool_error_result(const std::string& message) {
                 {"isError", true}};
 }
 
-Json params_of(const Json& request) {
+const Json& params_of(const Json& request) {
+    static const Json empty = Json::object();
     const auto it = request.find("params");
-    return it != request.end() && it->is_object() ? *it : Json::object();
+    return it != request.end() && it->is_object() ? *it : empty;
 }
 
 // A template such as "note://{id}" matches URIs that start with its literal prefix; returns the
@@ -90,7 +91,7 @@ Json Dispatcher::initialize_result(std::string_view version) const {
 asio::awaitable<Json> Dispatcher::handle(const Json& request, RequestContext& ctx) {
     const Json& id = request["id"];
     const std::string method = protocol::method_of(request);
-    const Json params = params_of(request);
+    const Json& params = params_of(request);
     if (method == "ping") co_return make_result(id, Json::object());
     if (method == "tools/list") co_return list_tools(id, ctx);
     if (method == "tools/call") co_return co_await call_tool(id, params, ctx);
@@ -120,7 +121,7 @@ Json Dispatcher::list_tools(const Json& id, const RequestContext& ctx) const {
         return make_result(id, {{"tools", tools::meta_tools_list()}});
     }
     const auto snap = upstreams_->snapshot();
-    return make_result(id, {{"tools", snap->tools->direct_tools_list(filter_for(ctx.identity))}});
+    return make_result(id, {{"tools", snap->tools->direct_tools_list(filter_for(ctx.caller()))}});
 }
 
 asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params,
@@ -130,8 +131,8 @@ asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params,
         co_return make_error(id, ec::invalid_params, "params.name must be a string");
     }
     const std::string name = name_it->get<std::string>();
-    const auto arguments = params.value("arguments", Json::object());
-    if (!arguments.is_object()) {
+    if (const auto arguments = params.find("arguments");
+        arguments != params.end() && !arguments->is_object()) {
         co_return make_error(id, ec::invalid_params, "params.arguments must be an object");
     }
     if (routing_mode_ == config::RoutingMode::retrieve_tools && tools::is_meta_tool(name)) {
@@ -148,7 +149,7 @@ asio::awaitable<Json> Dispatcher::call_tool(const Json& id, const Json& params,
     ctx.server = tool.server;
     ctx.tool = tool.name;
     const auto decision =
-        policy::decide(ctx.identity, tool.server, tools::required_permission(tool));
+        policy::decide(ctx.caller(), tool.server, tools::required_permission(tool));
     if (decision == policy::Decision::deny_server) {
         // Invisible tools are unknown tools: a caller learns nothing about servers it may not use.
         ctx.denied = true;
@@ -173,7 +174,7 @@ asio::awaitable<Json> Dispatcher::call_meta_tool(const Json& id, const std::stri
                                                  const Json& params, RequestContext& ctx) {
     const auto arguments = params.value("arguments", Json::object());
     const auto snap = upstreams_->snapshot();
-    const auto filter = filter_for(ctx.identity);
+    const auto filter = filter_for(ctx.caller());
     if (name == tools::retrieve_tools_name) {
         auto parsed = tools::parse_retrieve_tools_args(arguments);
         if (auto* err = std::get_if<tools::ArgumentError>(&parsed)) {
@@ -186,7 +187,7 @@ asio::awaitable<Json> Dispatcher::call_meta_tool(const Json& id, const std::stri
     }
     const auto variant = tools::permission_for_call_variant(name);
     // A call variant beyond the caller's own permission is refused before anything else.
-    if (static_cast<int>(*variant) > static_cast<int>(ctx.identity.permission)) {
+    if (static_cast<int>(*variant) > static_cast<int>(ctx.caller().permission)) {
         ctx.denied = true;
         ctx.deny_reason = "permission_missing";
         co_return make_result(
@@ -232,7 +233,7 @@ Json Dispatcher::list_prompts(const Json& id, const RequestContext& ctx) const {
     Json prompts = Json::array();
     for (std::size_t i = 0; i < snap->prompts.size(); ++i) {
         const auto& p = snap->prompts[i];
-        if (!policy::allows(ctx.identity, p.server, sdk::Permission::read)) continue;
+        if (!policy::allows(ctx.caller(), p.server, sdk::Permission::read)) continue;
         Json item = p.item;
         item["name"] = snap->prompt_names[i];
         prompts.push_back(std::move(item));
@@ -258,7 +259,7 @@ asio::awaitable<Json> Dispatcher::get_prompt(const Json& id, const Json& params,
     }
     const auto [server, name] =
         resolve_prompt(*upstreams_->snapshot(), params["name"].get<std::string>());
-    if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
+    if (server.empty() || !policy::allows(ctx.caller(), server, sdk::Permission::read)) {
         co_return make_error(id, ec::invalid_params,
                              "Unknown prompt: " + params["name"].get<std::string>());
     }
@@ -273,7 +274,7 @@ Json Dispatcher::list_resources(const Json& id, const RequestContext& ctx, bool 
     Json items = Json::array();
     const auto& listed = templates ? snap->resource_templates : snap->resources;
     for (std::size_t i = 0; i < listed.size(); ++i) {
-        if (!policy::allows(ctx.identity, listed[i].server, sdk::Permission::read)) continue;
+        if (!policy::allows(ctx.caller(), listed[i].server, sdk::Permission::read)) continue;
         Json item = listed[i].item;
         if (templates && item.contains("name")) item["name"] = snap->template_names[i];
         items.push_back(std::move(item));
@@ -321,7 +322,7 @@ asio::awaitable<Json> Dispatcher::resource_call(const Json& id, const std::strin
     const std::string uri = params["uri"].get<std::string>();
     const auto snap = upstreams_->snapshot();
     const std::string server = server_for_uri(*snap, uri);
-    if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
+    if (server.empty() || !policy::allows(ctx.caller(), server, sdk::Permission::read)) {
         co_return make_error(id, ec::resource_not_found, "Resource not found", {{"uri", uri}});
     }
     ctx.tool = uri;
@@ -347,7 +348,7 @@ asio::awaitable<Json> Dispatcher::complete(const Json& id, const Json& params,
         co_return make_error(id, ec::invalid_params,
                              "params.ref.type must be ref/prompt or ref/resource");
     }
-    if (server.empty() || !policy::allows(ctx.identity, server, sdk::Permission::read)) {
+    if (server.empty() || !policy::allows(ctx.caller(), server, sdk::Permission::read)) {
         co_return make_result(id,
                               {{"completion", {{"values", Json::array()}, {"hasMore", false}}}});
     }

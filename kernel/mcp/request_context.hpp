@@ -14,7 +14,8 @@ namespace mcpproxy::mcp {
 // activity log and the HTTP status.
 struct RequestContext {
     std::shared_ptr<Session> session;  // null for the stateless revision
-    sdk::Identity identity;
+    // Shared, not copied: one identity serves every request of a connection's exchange.
+    std::shared_ptr<const sdk::Identity> identity;
     std::shared_ptr<upstream::CallObserver> observer;
     std::shared_ptr<upstream::CancelHandle> cancel;
 
@@ -24,6 +25,12 @@ struct RequestContext {
     bool denied = false;
     std::string deny_reason;
     int http_status = 200;
+
+    // The caller; an identity with no servers when none was set.
+    [[nodiscard]] const sdk::Identity& caller() const {
+        static const sdk::Identity nobody;
+        return identity ? *identity : nobody;
+    }
 };
 
 }  // namespace mcpproxy::mcp

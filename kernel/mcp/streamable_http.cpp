@@ -169,18 +169,20 @@ net::Awaitable<void> StreamableHttpEndpoint::serve(net::HttpExchange& ex) {
         record(ex, who, Json::object(), &ctx, forbidden ? 403 : 401, nullptr, started);
         co_return;
     }
+    auto caller = std::make_shared<const sdk::Identity>(std::move(decision.identity));
     if (verb == http::verb::post) {
-        co_await post(ex, decision.identity);
+        co_await post(ex, std::move(caller));
         co_return;
     }
     if (verb == http::verb::get)
-        co_await get(ex, decision.identity);
+        co_await get(ex, *caller);
     else
-        co_await remove(ex, decision.identity);
+        co_await remove(ex, *caller);
 }
 
 net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex,
-                                                  const sdk::Identity& identity) {
+                                                  std::shared_ptr<const sdk::Identity> caller) {
+    const sdk::Identity& identity = *caller;
     const auto& req = ex.request();
     const auto content_type = header(req, "Content-Type");
     if (!contains_ci(content_type, "application/json")) {
@@ -233,8 +235,10 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex,
             co_return;
         }
         policy::AdmissionSlot slot;
-        if (co_await admit(ex, *body, identity, slot))
-            co_await run_request(ex, *body, nullptr, identity);
+        if (co_await admit(ex, *body, identity, slot)) {
+            auto request = std::make_shared<const Json>(std::move(*body));
+            co_await run_request(ex, std::move(request), nullptr, caller);
+        }
         co_return;
     }
     const bool is_initialize = body->is_object() && protocol::method_of(*body) == "initialize" &&
@@ -255,7 +259,7 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex,
         }
         policy::AdmissionSlot slot;
         if (co_await admit(ex, *body, identity, slot))
-            co_await run_batch(ex, *body, session, identity);
+            co_await run_batch(ex, *body, session, caller);
         co_return;
     }
     switch (protocol::classify(*body)) {
@@ -270,8 +274,10 @@ net::Awaitable<void> StreamableHttpEndpoint::post(net::HttpExchange& ex,
             co_return;
         case protocol::MessageKind::request: {
             policy::AdmissionSlot slot;
-            if (co_await admit(ex, *body, identity, slot))
-                co_await run_request(ex, *body, session, identity);
+            if (co_await admit(ex, *body, identity, slot)) {
+                auto request = std::make_shared<const Json>(std::move(*body));
+                co_await run_request(ex, std::move(request), session, caller);
+            }
             co_return;
         }
         case protocol::MessageKind::invalid:
@@ -338,9 +344,11 @@ net::Awaitable<void> StreamableHttpEndpoint::initialize(net::HttpExchange& ex, c
     record(ex, identity, request, nullptr, 200, nullptr, started);
 }
 
-net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, const Json& request,
-                                                         std::shared_ptr<Session> session,
-                                                         const sdk::Identity& identity) {
+net::Awaitable<void> StreamableHttpEndpoint::run_request(
+    net::HttpExchange& ex, std::shared_ptr<const Json> shared_request,
+    std::shared_ptr<Session> session, std::shared_ptr<const sdk::Identity> caller) {
+    const Json& request = *shared_request;
+    const sdk::Identity& identity = *caller;
     const auto started = std::chrono::steady_clock::now();
     auto executor = co_await asio::this_coro::executor;
     auto stream = std::make_shared<ResponseStream>(executor, session, accepts_sse(ex.request()),
@@ -350,19 +358,21 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
     const bool sse_only = accepts_sse(ex.request()) && !accepts_json(ex.request());
     auto ctx = std::make_shared<RequestContext>();
     ctx->session = session;
-    ctx->identity = identity;
+    ctx->identity = caller;
     ctx->observer = stream;
     ctx->cancel = std::make_shared<upstream::CancelHandle>();
     const Json id = request["id"];
     if (session) session->track(id, ctx->cancel);
     asio::co_spawn(
         executor,
-        [dispatcher = dispatcher_, request, ctx, stream]() -> asio::awaitable<void> {
+        // Shares the request: the handler may outlive this frame (a client that went away).
+        [dispatcher = dispatcher_, request = shared_request, ctx,
+         stream]() -> asio::awaitable<void> {
             Json response;
             try {
-                response = co_await dispatcher->handle(request, *ctx);
+                response = co_await dispatcher->handle(*request, *ctx);
             } catch (const std::exception& e) {
-                response = make_error(request["id"], ec::internal_error, e.what());
+                response = make_error((*request)["id"], ec::internal_error, e.what());
             }
             stream->finish(std::move(response));
         },
@@ -410,9 +420,10 @@ net::Awaitable<void> StreamableHttpEndpoint::run_request(net::HttpExchange& ex, 
            final_response.is_null() ? nullptr : &final_response, started);
 }
 
-net::Awaitable<void> StreamableHttpEndpoint::run_batch(net::HttpExchange& ex, const Json& batch,
-                                                       std::shared_ptr<Session> session,
-                                                       const sdk::Identity& identity) {
+net::Awaitable<void> StreamableHttpEndpoint::run_batch(
+    net::HttpExchange& ex, const Json& batch, std::shared_ptr<Session> session,
+    const std::shared_ptr<const sdk::Identity>& caller) {
+    const sdk::Identity& identity = *caller;
     Json responses = Json::array();
     for (const auto& message : batch) {
         switch (protocol::classify(message)) {
@@ -427,7 +438,7 @@ net::Awaitable<void> StreamableHttpEndpoint::run_batch(net::HttpExchange& ex, co
                 const auto started = std::chrono::steady_clock::now();
                 RequestContext ctx;
                 ctx.session = session;
-                ctx.identity = identity;
+                ctx.identity = caller;
                 ctx.cancel = std::make_shared<upstream::CancelHandle>();
                 Json response = co_await dispatcher_->handle(message, ctx);
                 record(ex, identity, message, &ctx, ctx.http_status, &response, started);

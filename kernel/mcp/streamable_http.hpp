@@ -40,16 +40,17 @@ public:
 
 private:
     net::Awaitable<void> serve(net::HttpExchange& ex);
-    net::Awaitable<void> post(net::HttpExchange& ex, const sdk::Identity& identity);
+    net::Awaitable<void> post(net::HttpExchange& ex, std::shared_ptr<const sdk::Identity> caller);
     net::Awaitable<void> get(net::HttpExchange& ex, const sdk::Identity& identity);
     net::Awaitable<void> remove(net::HttpExchange& ex, const sdk::Identity& identity);
     net::Awaitable<void> initialize(net::HttpExchange& ex, const Json& request,
                                     const sdk::Identity& identity);
-    net::Awaitable<void> run_request(net::HttpExchange& ex, const Json& request,
+    net::Awaitable<void> run_request(net::HttpExchange& ex, std::shared_ptr<const Json> request,
                                      std::shared_ptr<Session> session,
-                                     const sdk::Identity& identity);
+                                     std::shared_ptr<const sdk::Identity> caller);
     net::Awaitable<void> run_batch(net::HttpExchange& ex, const Json& batch,
-                                   std::shared_ptr<Session> session, const sdk::Identity& identity);
+                                   std::shared_ptr<Session> session,
+                                   const std::shared_ptr<const sdk::Identity>& caller);
     // The session the request names (Mcp-Session-Id), bound to identity; otherwise answers 400
     // (no header) or 404 (unknown, another identity's, or ended unless accept_ended) and
     // returns nullptr.

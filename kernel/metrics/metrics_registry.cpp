@@ -5,9 +5,9 @@
 
 namespace mcpproxy::metrics {
 
-std::string escape_label(const std::string& value) {
-    std::string out;
-    out.reserve(value.size());
+namespace {
+
+void append_escaped(std::string& out, std::string_view value) {
     for (const char c : value) {
         if (c == '\\')
             out += "\\\\";
@@ -18,21 +18,33 @@ std::string escape_label(const std::string& value) {
         else
             out.push_back(c);
     }
+}
+
+}  // namespace
+
+std::string escape_label(std::string_view value) {
+    std::string out;
+    out.reserve(value.size());
+    append_escaped(out, value);
     return out;
 }
 
-std::string format_labels(const Labels& labels) {
-    if (labels.empty()) return {};
-    std::string out = "{";
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (i != 0) out += ",";
-        out += labels[i].first + "=\"" + escape_label(labels[i].second) + "\"";
+const std::string& Registry::key(std::string_view name, Labels labels) {
+    thread_local std::string buffer;
+    buffer.assign(name);
+    if (labels.size() == 0) return buffer;
+    buffer += '{';
+    bool first = true;
+    for (const auto& [label, value] : labels) {
+        if (!first) buffer += ',';
+        first = false;
+        buffer += label;
+        buffer += "=\"";
+        append_escaped(buffer, value);
+        buffer += '"';
     }
-    return out + "}";
-}
-
-std::string Registry::key(const std::string& name, const Labels& labels) {
-    return name + format_labels(labels);
+    buffer += '}';
+    return buffer;
 }
 
 void Registry::describe(const std::string& name, const std::string& type, const std::string& help) {
@@ -40,26 +52,28 @@ void Registry::describe(const std::string& name, const std::string& type, const 
     help_[name] = {type, help};
 }
 
-void Registry::add(const std::string& name, const Labels& labels, std::uint64_t delta) {
-    const auto k = key(name, labels);
+void Registry::add(std::string_view name, Labels labels, std::uint64_t delta) {
+    const auto& k = key(name, labels);
     std::atomic<std::uint64_t>* counter = nullptr;
     {
         std::lock_guard lock(mutex_);
-        auto& slot = counters_[k];
-        if (!slot) slot = std::make_unique<std::atomic<std::uint64_t>>(0);
-        counter = slot.get();
+        auto it = counters_.find(k);
+        if (it == counters_.end())
+            it = counters_.emplace(k, std::make_unique<std::atomic<std::uint64_t>>(0)).first;
+        counter = it->second.get();
     }
     counter->fetch_add(delta, std::memory_order_relaxed);
 }
 
-void Registry::observe(const std::string& name, const Labels& labels, double seconds) {
-    const auto k = key(name, labels);
+void Registry::observe(std::string_view name, Labels labels, double seconds) {
+    const auto& k = key(name, labels);
     Histogram* h = nullptr;
     {
         std::lock_guard lock(mutex_);
-        auto& slot = histograms_[k];
-        if (!slot) slot = std::make_unique<Histogram>();
-        h = slot.get();
+        auto it = histograms_.find(k);
+        if (it == histograms_.end())
+            it = histograms_.emplace(k, std::make_unique<Histogram>()).first;
+        h = it->second.get();
     }
     std::size_t bucket = kBuckets.size();
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {

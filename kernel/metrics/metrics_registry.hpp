@@ -3,22 +3,26 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
 namespace mcpproxy::metrics {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+using Label = std::pair<std::string_view, std::string_view>;
+using Labels = std::initializer_list<Label>;
 
 // Counters and histograms with labels, rendered in the Prometheus text format. Updates take a
-// short lock to find the series and then touch atomics; a scrape renders everything.
+// short lock to find the series and then touch atomics; a scrape renders everything. An update
+// of an existing series allocates nothing (it runs once per MCP request).
 class Registry {
 public:
-    void add(const std::string& name, const Labels& labels, std::uint64_t delta = 1);
-    void observe(const std::string& name, const Labels& labels, double seconds);
+    void add(std::string_view name, Labels labels, std::uint64_t delta = 1);
+    void observe(std::string_view name, Labels labels, double seconds);
     void describe(const std::string& name, const std::string& type, const std::string& help);
 
     // Renders every series, plus extra (already formatted) gauge lines appended by the caller.
@@ -32,16 +36,17 @@ private:
         std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> counts{};
         std::atomic<std::uint64_t> sum_micros{0};
     };
-    static std::string key(const std::string& name, const Labels& labels);
+    // `name{a="b",...}` into a buffer of the calling thread, reused from call to call.
+    static const std::string& key(std::string_view name, Labels labels);
 
     mutable std::mutex mutex_;
     std::map<std::string, std::pair<std::string, std::string>> help_;  // name -> (type, help)
-    std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>> counters_;  // key -> value
-    std::map<std::string, std::unique_ptr<Histogram>> histograms_;
+    std::map<std::string, std::unique_ptr<std::atomic<std::uint64_t>>, std::less<>>
+        counters_;  // key -> value
+    std::map<std::string, std::unique_ptr<Histogram>, std::less<>> histograms_;
 };
 
 // Escapes a label value for the text format.
-std::string escape_label(const std::string& value);
-std::string format_labels(const Labels& labels);
+std::string escape_label(std::string_view value);
 
 }  // namespace mcpproxy::metrics

@@ -22,8 +22,12 @@ Awaitable<void> reject_overloaded(asio::ip::tcp::socket socket) {
 }  // namespace
 
 Listener::Listener(asio::io_context& io, util::HostPort address,
-                   std::shared_ptr<ListenerContext> context)
-    : io_(io), requested_(std::move(address)), context_(std::move(context)), acceptor_(io) {}
+                   std::shared_ptr<ListenerContext> context, IoPool* pool)
+    : io_(io),
+      pool_(pool),
+      requested_(std::move(address)),
+      context_(std::move(context)),
+      acceptor_(io) {}
 
 util::HostPort Listener::bind() {
     asio::ip::tcp::resolver resolver(io_);
@@ -62,7 +66,14 @@ void Listener::stop_accepting() {
 Awaitable<void> Listener::accept_loop() {
     auto self = shared_from_this();
     for (;;) {
-        auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
+        const std::size_t slot = pool_ != nullptr ? pool_->least_loaded() : 0;
+        asio::any_io_executor home;
+        if (pool_ != nullptr) {
+            home = pool_->at(slot).get_executor();
+        } else {
+            home = asio::make_strand(io_);
+        }
+        auto [ec, socket] = co_await acceptor_.async_accept(home, kTuple);
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
         if (ec) {
             context_->log->warn("listener {}: accept failed: {}", context_->name, ec.message());
@@ -84,15 +95,19 @@ Awaitable<void> Listener::accept_loop() {
         }
         beast::error_code ignored;
         socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        if (pool_ != nullptr) pool_->connection_opened(slot);
+        auto closed = [pool = pool_, slot](const std::exception_ptr&) {
+            if (pool != nullptr) pool->connection_closed(slot);
+        };
         if (context_->tls) {
             auto tls = context_->tls->current();
             auto stream = std::make_shared<TlsStream>(std::move(socket), *tls);
             asio::co_spawn(executor, run_https_session(std::move(stream), std::move(tls), context_),
-                           asio::detached);
+                           closed);
             continue;
         }
         auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
-        asio::co_spawn(executor, run_http_session(std::move(stream), context_), asio::detached);
+        asio::co_spawn(executor, run_http_session(std::move(stream), context_), closed);
     }
 }
 

@@ -88,15 +88,16 @@ struct UpstreamManager::Upstream {
 };
 
 UpstreamManager::UpstreamManager(asio::io_context& io, const config::Config& config,
-                                 TransportFactory transports)
+                                 TransportFactory transports, Placement placement)
     : io_(io),
+      placement_(std::move(placement)),
       config_(config),
       transports_(std::move(transports)),
       log_(log::get("upstreams")),
       snapshot_(
           std::make_shared<UpstreamSnapshot>(UpstreamSnapshot{.tools = tools::Catalog::make({})})) {
     for (const auto& s : config_.servers) {
-        auto u = std::make_shared<Upstream>(io_, s);
+        auto u = std::make_shared<Upstream>(home_for_upstream(), s);
         u->log = log::get("upstream:" + s.name);
         if (!s.enabled) u->state = UpstreamState::disabled;
         upstreams_.push_back(std::move(u));
@@ -504,7 +505,7 @@ bool UpstreamManager::set_enabled(std::string_view server, bool enabled) {
 }
 
 bool UpstreamManager::add(const config::UpstreamConfig& server) {
-    auto u = std::make_shared<Upstream>(io_, server);
+    auto u = std::make_shared<Upstream>(home_for_upstream(), server);
     u->log = log::get("upstream:" + server.name);
     bool start = false;
     {

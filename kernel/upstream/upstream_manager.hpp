@@ -41,8 +41,11 @@ using TransportFactory = std::function<std::shared_ptr<Transport>(
 // (also on list_changed) and publishes them as an immutable snapshot.
 class UpstreamManager : public std::enable_shared_from_this<UpstreamManager> {
 public:
+    // Chooses the io_context each upstream lives on (its client, transport and supervising loop);
+    // empty: `io`.
+    using Placement = std::function<boost::asio::io_context&()>;
     UpstreamManager(boost::asio::io_context& io, const config::Config& config,
-                    TransportFactory transports);
+                    TransportFactory transports, Placement placement = {});
     ~UpstreamManager();
 
     void start();
@@ -85,8 +88,10 @@ private:
     // With bare names: one warning per name that several upstreams share (so it stays prefixed).
     void warn_shared_names(std::string_view what, const std::vector<std::string>& names);
     std::shared_ptr<Upstream> find(std::string_view server) const;
+    boost::asio::io_context& home_for_upstream() { return placement_ ? placement_() : io_; }
 
     boost::asio::io_context& io_;
+    Placement placement_;
     config::Config config_;
     TransportFactory transports_;
     std::shared_ptr<spdlog::logger> log_;

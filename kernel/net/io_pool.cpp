@@ -1,0 +1,77 @@
+#include "kernel/net/io_pool.hpp"
+
+#include <algorithm>
+
+namespace mcpproxy::net {
+
+IoPool::IoPool(unsigned threads)
+    : connections_(std::make_unique<std::atomic<std::size_t>[]>(std::max(1U, threads))) {
+    const unsigned n = std::max(1U, threads);
+    contexts_.reserve(n);
+    guards_.reserve(n);
+    for (unsigned i = 0; i < n; ++i) {
+        // Concurrency hint 1: each context is run by one thread (other threads still post to it).
+        contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+        guards_.emplace_back(contexts_.back()->get_executor());
+    }
+}
+
+IoPool::~IoPool() {
+    stop();
+    join();
+}
+
+std::size_t IoPool::least_loaded() const {
+    std::size_t best = 0;
+    std::size_t fewest = connections_[0].load(std::memory_order_relaxed);
+    for (std::size_t i = 1; i < contexts_.size(); ++i) {
+        const auto n = connections_[i].load(std::memory_order_relaxed);
+        if (n < fewest) {
+            best = i;
+            fewest = n;
+        }
+    }
+    return best;
+}
+
+void IoPool::connection_opened(std::size_t index) {
+    connections_[index].fetch_add(1, std::memory_order_relaxed);
+}
+
+void IoPool::connection_closed(std::size_t index) {
+    connections_[index].fetch_sub(1, std::memory_order_relaxed);
+}
+
+std::size_t IoPool::open_connections(std::size_t index) const {
+    return connections_[index].load(std::memory_order_relaxed);
+}
+
+boost::asio::io_context& IoPool::next_for_upstream() {
+    return *contexts_[next_upstream_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+}
+
+void IoPool::start() {
+    if (!threads_.empty()) return;
+    for (auto& context : contexts_) threads_.emplace_back([&io = *context] { io.run(); });
+}
+
+void IoPool::stop() {
+    for (auto& guard : guards_) guard.reset();
+    for (auto& context : contexts_) {
+        if (!context->stopped()) context->stop();
+    }
+}
+
+void IoPool::join() {
+    for (auto& t : threads_) {
+        if (!t.joinable()) continue;
+        if (t.get_id() == std::this_thread::get_id()) {
+            t.detach();  // stopping from one of our own threads: it returns by itself
+        } else {
+            t.join();
+        }
+    }
+    threads_.clear();
+}
+
+}  // namespace mcpproxy::net
