@@ -7,9 +7,12 @@
 #   3. tools/call throughput and p50 through mcpproxy (direct mode -> C++ echo server) with
 #      token auth + policy + per-token limits on, against no auth (anonymous loopback), using
 #      bench_mcp_load; plus "on" with the 100,000-token store. Target: <= 5 % throughput cost.
+#      The three proxies take turns, round after round, and each cell reports the median of its
+#      rounds: drift in the machine's load hits all three alike.
 #
-# Usage: bench/auth_bench.sh [--quick] [--no-build] [--tokens N] [--rounds N] [--upstream stdio|http] [--keep]
-#   --quick     1 s per throughput cell and 3 revocation rounds (smoke use; noisy)
+# Usage: bench/auth_bench.sh [--quick] [--no-build] [--tokens N] [--rounds N] [--passes N] [--upstream stdio|http] [--keep]
+#   --quick     1 s per throughput cell, 2 passes and 3 revocation rounds (smoke use; noisy)
+#   --passes N  alternating throughput rounds per variant (default 5)
 #   --upstream  the echo server behind the proxy: stdio (default) or http (Streamable HTTP)
 #   --no-build  use the binaries already built
 #   --tokens N  tokens in the big store (default 100000)
@@ -23,6 +26,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=3
 WARMUP=0.5
 ROUNDS=10
+PASSES=5
 TOKENS=100000
 CONCURRENCY=(1 8)
 UPSTREAM=stdio
@@ -31,13 +35,14 @@ KEEP=0
 
 while (($#)); do
     case "$1" in
-        --quick) DURATION=1 WARMUP=0.2 ROUNDS=3 ;;
+        --quick) DURATION=1 WARMUP=0.2 ROUNDS=3 PASSES=2 ;;
+        --passes) PASSES=${2:?--passes needs a number}; shift ;;
         --no-build) BUILD=0 ;;
         --tokens) TOKENS=${2:?--tokens needs a number}; shift ;;
         --rounds) ROUNDS=${2:?--rounds needs a number}; shift ;;
         --upstream) UPSTREAM=${2:?--upstream needs stdio or http}; shift ;;
         --keep) KEEP=1 ;;
-        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "auth_bench.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -215,27 +220,29 @@ if [[ -z "$LOAD_PROBLEM" ]]; then
     # On, with the big store from step 1.
     start_proxy on-big "$BIG_STORE" true
     BIG_PID=$PROXY_PID BIG_URL=$PROXY_URL
-    # Alternate off/on twice so that drift in the machine's load hits both alike.
-    for round in 1 2; do
+    # The variants take turns so that drift in the machine's load hits all of them alike.
+    for ((round = 1; round <= PASSES; round++)); do
         [[ -n "$OFF_URL" ]] && measure_variant "off#$round" "$OFF_PID" "$OFF_URL"
         [[ -n "$ON_URL" ]] && measure_variant "on#$round" "$ON_PID" "$ON_URL" "Authorization: Bearer $ON_TOKEN"
+        [[ -n "$BIG_URL" ]] && measure_variant "on-big#$round" "$BIG_PID" "$BIG_URL" "Authorization: Bearer $BIG_TOKEN"
     done
-    [[ -n "$BIG_URL" ]] && measure_variant "on-big#1" "$BIG_PID" "$BIG_URL" "Authorization: Bearer $BIG_TOKEN"
     for pid in "$OFF_PID" "$ON_PID" "$BIG_PID"; do stop_pid "$pid"; done
 fi
 
-# Mean of the rounds of a variant for one concurrency; "n/a" if any round failed.
-mean_of() {  # mean_of VARIANT C MAP
-    local variant=$1 c=$2 sum=0 n=0 key v
+# Median of the rounds of a variant for one concurrency; "n/a" if any round failed.
+median_of() {  # median_of VARIANT C MAP
+    local variant=$1 c=$2 round v
     local -n values=$3
-    for key in "${variant}#1|$c" "${variant}#2|$c"; do
-        v=${values[$key]:-}
+    local -a seen=()
+    for ((round = 1; round <= PASSES; round++)); do
+        v=${values["${variant}#$round|$c"]:-}
         [[ -z "$v" ]] && continue
         [[ "$v" == n/a || ! "$v" =~ ^[0-9.]+$ ]] && { echo n/a; return; }
-        sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { print a + b }') n=$((n + 1))
+        seen+=("$v")
     done
-    ((n == 0)) && { echo n/a; return; }
-    awk -v a="$sum" -v b="$n" 'BEGIN { print a / b }'
+    ((${#seen[@]} == 0)) && { echo n/a; return; }
+    printf '%s\n' "${seen[@]}" | sort -g |
+        awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -252,26 +259,26 @@ echo
 if [[ -n "$LOAD_PROBLEM" ]]; then
     echo "throughput with auth on vs off: skipped ($LOAD_PROBLEM)"
 else
-    printf 'tools/call through mcpproxy (direct mode -> %s echo server), %s s per cell, mean of 2 alternating rounds\n' \
-        "$UPSTREAM" "$DURATION"
+    printf 'tools/call through mcpproxy (direct mode -> %s echo server), %s s per cell, median of %s alternating rounds\n' \
+        "$UPSTREAM" "$DURATION" "$PASSES"
     printf '%-44s %5s %10s %9s %12s %9s %12s   %s\n' variant sess "req/s" "p50 us" "vs off" \
         "CPU us" "CPU vs off" "req/s per round"
     for c in "${CONCURRENCY[@]}"; do
-        off_rps=$(mean_of off "$c" RPS)
-        off_cpu=$(mean_of off "$c" CPU)
+        off_rps=$(median_of off "$c" RPS)
+        off_cpu=$(median_of off "$c" CPU)
         for variant in off on on-big; do
             case $variant in
                 off) label="auth off (anonymous loopback)" ;;
                 on) label="token auth + policy + limits" ;;
                 on-big) label="token auth + policy, $TOKENS tokens stored" ;;
             esac
-            rps=$(mean_of "$variant" "$c" RPS)
-            p50=$(mean_of "$variant" "$c" P50)
+            rps=$(median_of "$variant" "$c" RPS)
+            p50=$(median_of "$variant" "$c" P50)
             if [[ "$rps" == n/a ]]; then
                 printf '%-44s %5s %s\n' "$label" "$c" "n/a ${P50["$variant#1|$c"]:-}"
                 continue
             fi
-            cpu=$(mean_of "$variant" "$c" CPU)
+            cpu=$(median_of "$variant" "$c" CPU)
             vs="-" cpu_vs="-"
             if [[ "$variant" != off && "$off_rps" != n/a ]]; then
                 vs=$(awk -v a="$rps" -v b="$off_rps" 'BEGIN { printf "%+.1f %%", 100 * (a - b) / b }')
@@ -279,7 +286,7 @@ else
             if [[ "$variant" != off && "$off_cpu" != n/a && "$cpu" != n/a ]]; then
                 cpu_vs=$(awk -v a="$cpu" -v b="$off_cpu" 'BEGIN { printf "%+.1f %%", 100 * (a - b) / b }')
             fi
-            rounds=$(printf '%s ' "${RPS["$variant#1|$c"]:-}" "${RPS["$variant#2|$c"]:-}" |
+            rounds=$(for ((round = 1; round <= PASSES; round++)); do printf '%s ' "${RPS["$variant#$round|$c"]:-}"; done |
                 awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }')
             printf '%-44s %5s %10.0f %9.1f %12s %9s %12s   %s\n' "$label" "$c" "$rps" "$p50" "$vs" \
                 "$cpu" "$cpu_vs" "$rounds"
