@@ -4,8 +4,7 @@
 
 namespace mcpproxy::net {
 
-IoPool::IoPool(unsigned threads)
-    : connections_(std::make_unique<std::atomic<std::size_t>[]>(std::max(1U, threads))) {
+IoPool::IoPool(unsigned threads) : connections_(std::max(1U, threads)) {
     const unsigned n = std::max(1U, threads);
     contexts_.reserve(n);
     guards_.reserve(n);

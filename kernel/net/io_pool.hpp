@@ -42,7 +42,7 @@ private:
     using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
     std::vector<WorkGuard> guards_;
-    std::unique_ptr<std::atomic<std::size_t>[]> connections_;
+    std::vector<std::atomic<std::size_t>> connections_;  // open connections per context
     std::atomic<std::size_t> next_upstream_{0};
     std::vector<std::thread> threads_;
 };
