@@ -29,7 +29,7 @@ sdk::AuthResult AgentTokenAuthenticator::decide(std::string_view credential) {
     const TokenHasher* hasher = hasher_.load(std::memory_order_acquire);
     if (hasher == nullptr) return sdk::AuthResult::reject("unavailable");
 
-    const auto match = view_.find(hasher->hash(credential));
+    const auto match = view_.find(hasher->hash_repeated(credential));
     if (!match) return reject(unknown_, "unknown_token");
     const ViewEntry& entry = *match->entry;
     const auto now = std::chrono::floor<std::chrono::seconds>(clock_());

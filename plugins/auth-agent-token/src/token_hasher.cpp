@@ -1,9 +1,12 @@
 #include "token_hasher.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <stdexcept>
 
@@ -23,6 +26,25 @@ std::atomic<std::uint64_t> next_generation{1};
 struct ThreadContext {
     std::uint64_t generation = 0;
     std::unique_ptr<EVP_MAC_CTX, CtxDeleter> ctx;
+};
+
+// The last token a thread hashed (a secret: wiped when replaced and when the thread ends).
+struct RecentToken {
+    static constexpr std::size_t kMaxSize = 128;  // agent tokens are 72 characters
+    std::uint64_t generation = 0;
+    std::size_t size = 0;
+    std::array<char, kMaxSize> token{};
+    TokenHash hash{};
+
+    RecentToken() = default;
+    RecentToken(const RecentToken&) = delete;
+    RecentToken& operator=(const RecentToken&) = delete;
+    ~RecentToken() { OPENSSL_cleanse(token.data(), token.size()); }
+
+    [[nodiscard]] bool holds(std::uint64_t g, std::string_view t) const {
+        return generation == g && size == t.size() &&
+               CRYPTO_memcmp(token.data(), t.data(), t.size()) == 0;
+    }
 };
 
 constexpr std::string_view kFingerprintLabel = "mcpproxy auth-agent-token key check v1";
@@ -67,6 +89,20 @@ TokenHash TokenHasher::hash(std::string_view token) const {
         throw std::runtime_error("HMAC-SHA-256 computation failed");
     }
     return out;
+}
+
+TokenHash TokenHasher::hash_repeated(std::string_view token) const {
+    thread_local RecentToken recent;
+    if (recent.holds(generation_, token)) return recent.hash;
+    const TokenHash h = hash(token);
+    if (token.size() <= RecentToken::kMaxSize) {
+        OPENSSL_cleanse(recent.token.data(), recent.token.size());
+        std::copy(token.begin(), token.end(), recent.token.begin());
+        recent.size = token.size();
+        recent.hash = h;
+        recent.generation = generation_;
+    }
+    return h;
 }
 
 std::string TokenHasher::key_fingerprint() const {

@@ -23,6 +23,11 @@ public:
     TokenHasher& operator=(const TokenHasher&) = delete;
 
     [[nodiscard]] TokenHash hash(std::string_view token) const;
+    // hash(), remembering the last token this thread hashed with this hasher: a client sends the
+    // same token on every request, so the HMAC runs once per thread and token rather than once
+    // per request. The presented token is compared with the remembered one in constant time; the
+    // hash only finds the record, whose revocation and expiry are checked on every request.
+    [[nodiscard]] TokenHash hash_repeated(std::string_view token) const;
 
     // A value derived from the key that identifies it without revealing it; the store keeps it to
     // notice a replaced or lost key file.

@@ -116,3 +116,29 @@ TEST(TokenHashEqual, ComparesAllBytes) {
     y[31] = 1;
     EXPECT_FALSE(TokenHashEqual{}(x, y));
 }
+
+TEST(TokenHasher, RepeatedHashingGivesWhatHashGivesForEveryTokenAndKey) {
+    TokenHasher a(key_with_first_byte(0));
+    const std::string other = "mcp_agt_" + std::string(64, '1');
+    const std::string longer = "mcp_agt_" + std::string(200, '2');  // too long to remember
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(hex(a.hash_repeated(kToken)),
+                  "ef42ed7a842289b30b047c856aa7c6a98ce1788e7a0fc20131e36eb447320367");
+        EXPECT_EQ(a.hash_repeated(kToken), a.hash(kToken));
+        EXPECT_EQ(a.hash_repeated(other), a.hash(other));
+        EXPECT_EQ(a.hash_repeated(longer), a.hash(longer));
+    }
+    // A prefix of the remembered token is another token.
+    (void)a.hash_repeated(kToken);
+    EXPECT_EQ(a.hash_repeated(kToken.substr(0, 40)), a.hash(kToken.substr(0, 40)));
+}
+
+TEST(TokenHasher, ARememberedTokenIsNotReusedByAHasherWithAnotherKey) {
+    std::optional<TokenHasher> first(std::in_place, key_with_first_byte(0));
+    const auto under_first = first->hash_repeated(kToken);
+    first.reset();
+    // Likely at the same address as the first: only the key may decide the answer.
+    TokenHasher second(key_with_first_byte(1));
+    EXPECT_NE(second.hash_repeated(kToken), under_first);
+    EXPECT_EQ(second.hash_repeated(kToken), second.hash(kToken));
+}
