@@ -10,7 +10,7 @@ IoPool::IoPool(unsigned threads) : connections_(std::max(1U, threads)) {
     guards_.reserve(n);
     for (unsigned i = 0; i < n; ++i) {
         // Concurrency hint 1: each context is run by one thread (other threads still post to it).
-        contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+        contexts_.push_back(std::make_unique<Context>(1));
         guards_.emplace_back(contexts_.back()->get_executor());
     }
 }
@@ -18,6 +18,13 @@ IoPool::IoPool(unsigned threads) : connections_(std::max(1U, threads)) {
 IoPool::~IoPool() {
     stop();
     join();
+    // Destroying a context destroys the handlers still queued on it, and with them whatever they
+    // own: an object with I/O objects on another context (an upstream whose coroutine waits here
+    // but whose timer lives there). So every context drops its handlers first, while the services
+    // of all of them still exist; only then do the contexts go.
+    for (auto& context : contexts_) context->shut_down();
+    guards_.clear();
+    contexts_.clear();
 }
 
 std::size_t IoPool::least_loaded() const {

@@ -39,8 +39,14 @@ public:
     void join();
 
 private:
+    // An io_context whose services can be shut down ahead of its destruction.
+    class Context : public boost::asio::io_context {
+    public:
+        using io_context::io_context;
+        void shut_down() { shutdown(); }
+    };
     using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
-    std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+    std::vector<std::unique_ptr<Context>> contexts_;
     std::vector<WorkGuard> guards_;
     std::vector<std::atomic<std::size_t>> connections_;  // open connections per context
     std::atomic<std::size_t> next_upstream_{0};

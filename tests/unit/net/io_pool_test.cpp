@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <future>
 #include <map>
@@ -122,6 +123,18 @@ TEST(IoPool, IdleContextsKeepRunningUntilStopped) {
     pool.join();
     EXPECT_TRUE(pool.at(0).stopped());
     EXPECT_TRUE(pool.at(1).stopped());
+}
+
+TEST(IoPool, AQueuedHandlerOwningAnIoObjectOfAnotherContextIsDestroyedSafely) {
+    // An upstream's coroutine waits on one context while its timer lives on another; at
+    // shutdown the handler is destroyed, not run. Under ASan this was a use-after-free of the
+    // first context's timer service.
+    auto pool = std::make_unique<IoPool>(2);
+    auto timer = std::make_shared<boost::asio::steady_timer>(pool->at(0));
+    boost::asio::post(pool->at(1), [timer] { (void)timer; });
+    timer.reset();
+    pool.reset();
+    SUCCEED();
 }
 
 TEST_F(IoPoolListenerTest, EachConnectionStaysOnOneThreadAndConnectionsSpreadOverThreads) {
