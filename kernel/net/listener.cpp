@@ -1,5 +1,7 @@
 #include "kernel/net/listener.hpp"
 
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace mcpproxy::net {
@@ -17,6 +19,24 @@ Awaitable<void> reject_overloaded(asio::ip::tcp::socket socket) {
     co_await http::async_write(stream, res, kTuple);
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+// Moves an accepted socket to the io_context that will serve it; false (socket closed) on failure.
+bool rehome(asio::ip::tcp::socket& socket, asio::io_context& target) {
+    if (&asio::query(socket.get_executor(), asio::execution::context) == &target) return true;
+    beast::error_code ec;
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    if (ec) return false;
+    const auto fd = socket.release(ec);
+    if (ec) return false;
+    asio::ip::tcp::socket moved(target);
+    moved.assign(protocol, fd, ec);
+    if (ec) {
+        ::close(fd);
+        return false;
+    }
+    socket = std::move(moved);
+    return true;
 }
 
 }  // namespace
@@ -66,13 +86,8 @@ void Listener::stop_accepting() {
 Awaitable<void> Listener::accept_loop() {
     auto self = shared_from_this();
     for (;;) {
-        const std::size_t slot = pool_ != nullptr ? pool_->least_loaded() : 0;
-        asio::any_io_executor home;
-        if (pool_ != nullptr) {
-            home = pool_->at(slot).get_executor();
-        } else {
-            home = asio::make_strand(io_);
-        }
+        asio::any_io_executor home = acceptor_.get_executor();
+        if (pool_ == nullptr) home = asio::make_strand(io_);
         auto [ec, socket] = co_await acceptor_.async_accept(home, kTuple);
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
         if (ec) {
@@ -82,6 +97,9 @@ Awaitable<void> Listener::accept_loop() {
             co_await pause.async_wait(kTuple);
             continue;
         }
+        // Placed once accepted, not before: a choice made before a long wait would be stale.
+        const std::size_t slot = pool_ != nullptr ? pool_->least_loaded() : 0;
+        if (pool_ != nullptr && !rehome(socket, pool_->at(slot))) continue;
         if (context_->connections.stopping()) break;
         const auto executor = socket.get_executor();
         if (context_->connections.size() >= context_->limits.max_connections) {
