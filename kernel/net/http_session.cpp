@@ -3,8 +3,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "kernel/net/response_head.hpp"
 #include "kernel/net/responses.hpp"
 #include "kernel/util/random.hpp"
 
@@ -34,6 +36,14 @@ public:
         responded_ = true;
         keep_alive_ = response.keep_alive();
         tcp_of(stream_).expires_after(kWriteTimeout);
+        if (auto head = plain_response_head(response)) {
+            const std::array<asio::const_buffer, 2> pieces{asio::buffer(*head),
+                                                           asio::buffer(response.body())};
+            auto [ec, n] = co_await asio::async_write(stream_, pieces, kTuple);
+            bytes_out_ += n;
+            if (ec) broken_ = true;
+            co_return;
+        }
         auto [ec, n] = co_await http::async_write(stream_, response, kTuple);
         bytes_out_ += n;
         if (ec) broken_ = true;
