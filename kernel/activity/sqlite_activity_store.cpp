@@ -228,26 +228,24 @@ SqliteActivityStore::~SqliteActivityStore() = default;
 void SqliteActivityStore::insert_batch(std::span<const ActivityRecord> records) {
     if (records.empty()) return;
     std::lock_guard lock(write_mutex_);
-    if (!writer_) {
-        throw StoreError(StoreErrorKind::read_only, 0, "activity store is opened read-only");
-    }
+    SqliteConnection& writer = writable();
     try {
-        writer_->exec("BEGIN IMMEDIATE");
+        writer.exec("BEGIN IMMEDIATE");
         for (const ActivityRecord& record : records) {
             bind_record(*insert_, record);
             insert_->step();
             insert_->reset();
         }
-        writer_->exec("COMMIT");
+        writer.exec("COMMIT");
     } catch (const StoreError& e) {
         insert_->reset();
-        writer_->rollback_quietly();
+        writer.rollback_quietly();
         // Name the file: the message reaches /readyz and the log, where "disk is full" alone
         // does not tell the operator which disk.
         throw StoreError(e.kind(), e.backend_code(), path_.string() + ": " + e.what());
     } catch (...) {
         insert_->reset();
-        writer_->rollback_quietly();
+        writer.rollback_quietly();
         throw;
     }
 }
@@ -262,33 +260,37 @@ void SqliteActivityStore::visit(const ActivityFilter& filter, const Visitor& vis
     while (stmt.step()) visitor(read_record(stmt));
 }
 
-std::uint64_t SqliteActivityStore::prune(system_clock::time_point older_than,
-                                         std::uint64_t max_records) {
-    std::lock_guard lock(write_mutex_);
+SqliteConnection& SqliteActivityStore::writable() {
     if (!writer_) {
         throw StoreError(StoreErrorKind::read_only, 0, "activity store is opened read-only");
     }
-    auto stmt = writer_->prepare(
-        "DELETE FROM activity WHERE id IN "
-        "(SELECT id FROM activity WHERE time_us < ?1 ORDER BY time_us LIMIT ?2)");
-    stmt.bind(1, to_micros(older_than));
-    stmt.bind(2, saturate(max_records));
+    return *writer_;
+}
+
+std::uint64_t SqliteActivityStore::delete_rows(std::string_view sql,
+                                               std::initializer_list<std::int64_t> numbers) {
+    std::lock_guard lock(write_mutex_);
+    SqliteConnection& writer = writable();
+    auto stmt = writer.prepare(sql);
+    int index = 1;
+    for (const auto number : numbers) stmt.bind(index++, number);
     stmt.step();
-    return static_cast<std::uint64_t>(writer_->changes());
+    return static_cast<std::uint64_t>(writer.changes());
+}
+
+std::uint64_t SqliteActivityStore::prune(system_clock::time_point older_than,
+                                         std::uint64_t max_records) {
+    return delete_rows(
+        "DELETE FROM activity WHERE id IN "
+        "(SELECT id FROM activity WHERE time_us < ?1 ORDER BY time_us LIMIT ?2)",
+        {to_micros(older_than), saturate(max_records)});
 }
 
 std::uint64_t SqliteActivityStore::prune_oldest(std::uint64_t max_records) {
-    std::lock_guard lock(write_mutex_);
-    if (!writer_) {
-        throw StoreError(StoreErrorKind::read_only, 0, "activity store is opened read-only");
-    }
     // activity_by_time holds (time_us, id), so this walks the index from its start.
-    auto stmt = writer_->prepare(
-        "DELETE FROM activity WHERE id IN "
-        "(SELECT id FROM activity ORDER BY time_us, id LIMIT ?1)");
-    stmt.bind(1, saturate(max_records));
-    stmt.step();
-    return static_cast<std::uint64_t>(writer_->changes());
+    return delete_rows(
+        "DELETE FROM activity WHERE id IN (SELECT id FROM activity ORDER BY time_us, id LIMIT ?1)",
+        {saturate(max_records)});
 }
 
 std::optional<StoreUsage> SqliteActivityStore::usage() {

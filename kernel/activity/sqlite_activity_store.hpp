@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "kernel/activity/activity_store.hpp"
 
@@ -50,6 +52,12 @@ public:
     const std::filesystem::path& path() const noexcept { return path_; }
 
 private:
+    // The write connection; throws StoreError(read_only) when the store was opened read-only.
+    // Call with write_mutex_ held.
+    SqliteConnection& writable();
+    // Runs a DELETE with its numeric parameters (?1, ?2, ...) under the write lock; rows deleted.
+    std::uint64_t delete_rows(std::string_view sql, std::initializer_list<std::int64_t> numbers);
+
     std::filesystem::path path_;
     SqliteStoreOptions options_;
 

@@ -10,10 +10,11 @@
 
 namespace mcpproxy::app {
 
-// Declares the request metrics and returns the sink that counts every finished MCP request:
+using RecordObserver = std::function<void(const mcp::RequestRecord&)>;
+
+// Declares the request metrics and returns the observer that counts every finished MCP request:
 // requests by listener/method/status, denials by reason, auth failures, upstream calls and
 // their latency by server.
-using RecordObserver = std::function<void(const mcp::RequestRecord&)>;
 RecordObserver make_metrics_sink(std::shared_ptr<metrics::Registry> registry);
 
 // Shows each record to the observer, then hands it to the sink (no copy).

@@ -14,7 +14,7 @@ namespace mcpproxy::mcp {
 // activity log and the HTTP status.
 struct RequestContext {
     std::shared_ptr<Session> session;  // null for the stateless revision
-    // Shared, not copied: one identity serves every request of a connection's exchange.
+    // Shared with the dispatch coroutine rather than copied for it (it may outlive the exchange).
     std::shared_ptr<const sdk::Identity> identity;
     std::shared_ptr<upstream::CallObserver> observer;
     std::shared_ptr<upstream::CancelHandle> cancel;
