@@ -6,6 +6,7 @@
 
 #include "kernel/activity/logger_or_silent.hpp"
 #include "kernel/util/byte_size.hpp"
+#include "kernel/util/duration.hpp"
 
 namespace mcpproxy::activity {
 namespace {
@@ -17,21 +18,9 @@ constexpr std::uint64_t kPruneStep = 5000;
 
 // "7 days", "12 hours", "90 minutes": the unit the operator most likely wrote.
 std::string describe(std::chrono::milliseconds age) {
-    struct Unit {
-        std::int64_t ms;
-        const char* name;
-    };
-    static constexpr Unit kUnits[] = {{86'400'000, "day"},
-                                      {3'600'000, "hour"},
-                                      {60'000, "minute"},
-                                      {1'000, "second"},
-                                      {1, "millisecond"}};
-    for (const auto& unit : kUnits) {
-        if (age.count() % unit.ms != 0) continue;
-        const auto n = age.count() / unit.ms;
-        return std::to_string(n) + " " + unit.name + (n == 1 ? "" : "s");
-    }
-    return std::to_string(age.count()) + " milliseconds";
+    const auto whole = util::whole_units(age);
+    return std::to_string(whole.count) + " " + std::string(whole.word) +
+           (whole.count == 1 ? "" : "s");
 }
 
 }  // namespace

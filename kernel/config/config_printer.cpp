@@ -1,5 +1,7 @@
 #include "kernel/config/config_printer.hpp"
 
+#include "kernel/util/duration.hpp"
+
 namespace mcpproxy::config {
 namespace {
 
@@ -33,19 +35,7 @@ nlohmann::json server_json(const UpstreamConfig& s) {
 
 // As a config file would say it: "90d", "12h", "forever".
 std::string retention_text(std::chrono::milliseconds retention) {
-    if (retention.count() == 0) return "forever";
-    struct Unit {
-        std::int64_t ms;
-        const char* suffix;
-    };
-    static constexpr Unit kUnits[] = {
-        {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}};
-    for (const auto& unit : kUnits) {
-        if (retention.count() % unit.ms == 0) {
-            return std::to_string(retention.count() / unit.ms) + unit.suffix;
-        }
-    }
-    return std::to_string(retention.count()) + "ms";
+    return retention.count() == 0 ? "forever" : util::format_duration(retention);
 }
 
 }  // namespace
