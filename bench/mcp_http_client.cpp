@@ -1,8 +1,10 @@
 #include "mcp_http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/json.hpp>
 
 #include "mcp_reply.hpp"
@@ -27,19 +29,27 @@ std::string describe_status(const http::response<http::string_body>& response) {
     return text;
 }
 
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name).append(": ").append(value).append("\r\n");
+}
+
 }  // namespace
 
 McpHttpClient::McpHttpClient(asio::any_io_executor executor, const LoadOptions& options)
-    : options_(options), stream_(std::move(executor)) {
-    request_.method(http::verb::post);
-    request_.target(options.target.path);
-    request_.version(11);
-    request_.keep_alive(true);
-    request_.set(http::field::host, options.target.host_header);
-    request_.set(http::field::user_agent, "mcp_load");
-    request_.set(http::field::content_type, "application/json");
-    request_.set(http::field::accept, "application/json, text/event-stream");
-    for (const auto& [name, value] : options.headers) request_.set(name, value);
+    : options_(options), socket_(std::move(executor)) {
+    rebuild_common_headers();
+}
+
+void McpHttpClient::rebuild_common_headers() {
+    common_headers_.clear();
+    append_header(common_headers_, "Host", options_.target.host_header);
+    append_header(common_headers_, "User-Agent", "mcp_load");
+    append_header(common_headers_, "Accept", "application/json, text/event-stream");
+    if (!negotiated_version_.empty()) {
+        append_header(common_headers_, "MCP-Protocol-Version", negotiated_version_);
+    }
+    if (!session_id_.empty()) append_header(common_headers_, "Mcp-Session-Id", session_id_);
+    for (const auto& [name, value] : options_.headers) append_header(common_headers_, name, value);
 }
 
 std::string McpHttpClient::request_body(std::int64_t id, std::string_view method,
@@ -53,22 +63,44 @@ std::string McpHttpClient::request_body(std::int64_t id, std::string_view method
 }
 
 void McpHttpClient::close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
     buffer_.clear();
     open_ = false;
 }
 
-asio::awaitable<std::string> McpHttpClient::exchange(std::string body, Response& response) {
-    request_.body() = std::move(body);
-    request_.prepare_payload();
-    stream_.expires_after(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.timeout));
-    auto [write_ec, written] = co_await http::async_write(stream_, request_, use_tuple);
-    if (write_ec) co_return "send: " + write_ec.message();
-    auto [read_ec, read] = co_await http::async_read(stream_, buffer_, response, use_tuple);
-    if (read_ec) co_return "receive: " + read_ec.message();
+void McpHttpClient::expire_if_overdue(Clock::time_point now) {
+    if (!waiting_ || now - waiting_since_ < options_.timeout) return;
+    timed_out_ = true;
+    boost::system::error_code ignored;
+    socket_.close(ignored);  // the pending read or write completes with operation_aborted
+}
+
+asio::awaitable<std::string> McpHttpClient::exchange(std::string_view verb, std::string_view body,
+                                                     Response& response) {
+    request_.clear();
+    request_.append(verb).append(" ").append(options_.target.path).append(" HTTP/1.1\r\n");
+    request_.append(common_headers_);
+    if (!body.empty()) {
+        append_header(request_, "Content-Type", "application/json");
+        append_header(request_, "Content-Length", std::to_string(body.size()));
+    }
+    request_.append("\r\n").append(body);
+
+    timed_out_ = false;
+    waiting_since_ = Clock::now();
+    waiting_ = true;
+    auto [write_ec, written] =
+        co_await asio::async_write(socket_, asio::buffer(request_), use_tuple);
+    if (write_ec) {
+        waiting_ = false;
+        co_return timed_out_ ? std::string("send: timeout") : "send: " + write_ec.message();
+    }
+    auto [read_ec, read] = co_await http::async_read(socket_, buffer_, response, use_tuple);
+    waiting_ = false;
+    if (read_ec)
+        co_return timed_out_ ? std::string("receive: timeout") : "receive: " + read_ec.message();
     co_return std::string();
 }
 
@@ -77,13 +109,19 @@ asio::awaitable<std::string> McpHttpClient::open() {
     const asio::ip::tcp::endpoint endpoint{
         asio::ip::make_address(options_.target.host),
         static_cast<unsigned short>(std::stoul(options_.target.port))};
-    stream_.expires_after(
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(options_.timeout));
-    auto [connect_ec] = co_await stream_.async_connect(endpoint, use_tuple);
-    if (connect_ec) co_return "connect: " + connect_ec.message();
-    stream_.socket().set_option(asio::ip::tcp::no_delay(true));
-    request_.erase("Mcp-Session-Id");
-    request_.erase("MCP-Protocol-Version");
+    socket_ = asio::ip::tcp::socket(socket_.get_executor());
+    timed_out_ = false;
+    waiting_since_ = Clock::now();
+    waiting_ = true;
+    auto [connect_ec] = co_await socket_.async_connect(endpoint, use_tuple);
+    waiting_ = false;
+    if (connect_ec) {
+        co_return timed_out_ ? std::string("connect: timeout") : "connect: " + connect_ec.message();
+    }
+    socket_.set_option(asio::ip::tcp::no_delay(true));
+    session_id_.clear();
+    negotiated_version_.clear();
+    rebuild_common_headers();
 
     const auto init_id = next_id_++;
     const json::object init_params{
@@ -91,9 +129,8 @@ asio::awaitable<std::string> McpHttpClient::open() {
         {"capabilities", json::object{}},
         {"clientInfo", json::object{{"name", "mcp_load"}, {"version", "1.0.0"}}}};
     Response init;
-    if (auto problem = co_await exchange(
-            request_body(init_id, "initialize", json::serialize(init_params)), init);
-        !problem.empty()) {
+    const auto init_body = request_body(init_id, "initialize", json::serialize(init_params));
+    if (auto problem = co_await exchange("POST", init_body, init); !problem.empty()) {
         close();
         co_return "initialize: " + problem;
     }
@@ -109,15 +146,16 @@ asio::awaitable<std::string> McpHttpClient::open() {
     }
     if (const auto* version = result->get_object().if_contains("protocolVersion");
         version && version->is_string()) {
-        request_.set("MCP-Protocol-Version", std::string(version->get_string()));
+        negotiated_version_ = std::string(version->get_string());
     }
     if (const auto session = init.find("Mcp-Session-Id"); session != init.end()) {
-        request_.set("Mcp-Session-Id", session->value());
+        session_id_ = std::string(session->value());
     }
+    rebuild_common_headers();
 
     Response initialized;
     if (auto problem = co_await exchange(
-            R"({"jsonrpc":"2.0","method":"notifications/initialized"})", initialized);
+            "POST", R"({"jsonrpc":"2.0","method":"notifications/initialized"})", initialized);
         !problem.empty()) {
         close();
         co_return "notifications/initialized: " + problem;
@@ -134,8 +172,8 @@ asio::awaitable<std::string> McpHttpClient::open() {
 asio::awaitable<std::string> McpHttpClient::call(const LoadStep& step) {
     const auto id = next_id_++;
     Response response;
-    if (auto problem = co_await exchange(request_body(id, step.method, step.params_json), response);
-        !problem.empty()) {
+    const auto body = request_body(id, step.method, step.params_json);
+    if (auto problem = co_await exchange("POST", body, response); !problem.empty()) {
         close();
         co_return problem;
     }
@@ -160,13 +198,9 @@ asio::awaitable<std::string> McpHttpClient::call(const LoadStep& step) {
 
 asio::awaitable<void> McpHttpClient::end_session() {
     if (!open_) co_return;
-    if (request_.find("Mcp-Session-Id") != request_.end()) {
-        request_.method(http::verb::delete_);
-        request_.erase(http::field::content_type);
+    if (!session_id_.empty()) {
         Response ignored;
-        co_await exchange(std::string(), ignored);
-        request_.method(http::verb::post);
-        request_.set(http::field::content_type, "application/json");
+        co_await exchange("DELETE", {}, ignored);
     }
     close();
 }

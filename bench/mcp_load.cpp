@@ -8,6 +8,7 @@
 //          bench_mcp_load --url ... -c 32 -d 20 --mix one__echo --mix tools/list
 //            --mix 'two__repeat={"text":"x","times":100}'
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <chrono>
@@ -102,6 +103,38 @@ asio::awaitable<void> run_session(bench::McpHttpClient& client, SessionTally& ta
             tally.last_measured_completion = finished;
         }
     }
+}
+
+void run_io(asio::io_context& io, unsigned threads);
+
+// Enforces the per-request timeout of every session (McpHttpClient::expire_if_overdue) until
+// the last session of a phase ends: one timer for all sessions instead of one around every read
+// and write.
+asio::awaitable<void> watch_timeouts(std::vector<std::unique_ptr<bench::McpHttpClient>>& clients,
+                                     std::shared_ptr<std::atomic<unsigned>> running) {
+    asio::steady_timer tick{co_await asio::this_coro::executor};
+    while (running->load() > 0) {
+        tick.expires_after(std::chrono::milliseconds(100));
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+        const auto now = Clock::now();
+        for (auto& client : clients) {
+            asio::post(client->executor(), [c = client.get(), now] { c->expire_if_overdue(now); });
+        }
+    }
+}
+
+// Runs one phase: `session(i)` on every client's executor, under the timeout watchdog.
+template <typename MakeSession>
+void run_phase(asio::io_context& io, unsigned threads,
+               std::vector<std::unique_ptr<bench::McpHttpClient>>& clients,
+               MakeSession make_session) {
+    auto running = std::make_shared<std::atomic<unsigned>>(static_cast<unsigned>(clients.size()));
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+        asio::co_spawn(clients[i]->executor(), make_session(i),
+                       [running](const std::exception_ptr&) { running->fetch_sub(1); });
+    }
+    asio::co_spawn(io, watch_timeouts(clients, running), asio::detached);
+    run_io(io, threads);
 }
 
 void run_io(asio::io_context& io, unsigned threads) {
@@ -225,30 +258,26 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<bench::McpHttpClient>> clients;
     std::vector<SessionTally> tallies(options.connections, SessionTally{options.steps.size()});
     for (unsigned i = 0; i < options.connections; ++i) {
-        clients.push_back(std::make_unique<bench::McpHttpClient>(asio::make_strand(io), options));
+        // A strand only where sessions could otherwise run on two threads at once.
+        auto executor = options.threads > 1 ? asio::any_io_executor(asio::make_strand(io))
+                                            : asio::any_io_executor(io.get_executor());
+        clients.push_back(std::make_unique<bench::McpHttpClient>(executor, options));
     }
 
     // Every session is initialized before the clock starts, so set-up never counts as load.
-    for (unsigned i = 0; i < options.connections; ++i) {
-        asio::co_spawn(clients[i]->executor(), open_session(*clients[i], tallies[i]),
-                       asio::detached);
-    }
-    run_io(io, options.threads);
+    run_phase(io, options.threads, clients,
+              [&](std::size_t i) { return open_session(*clients[i], tallies[i]); });
 
     const auto start = Clock::now();
     const Schedule schedule{start + std::chrono::duration_cast<Clock::duration>(options.warmup),
                             start + std::chrono::duration_cast<Clock::duration>(options.duration)};
-    for (unsigned i = 0; i < options.connections; ++i) {
-        asio::co_spawn(clients[i]->executor(),
-                       run_session(*clients[i], tallies[i], options, schedule, i), asio::detached);
-    }
-    run_io(io, options.threads);
+    run_phase(io, options.threads, clients, [&](std::size_t i) {
+        return run_session(*clients[i], tallies[i], options, schedule, i);
+    });
 
     // Sessions end outside the measurement, so bridges that keep a process per session free it.
-    for (auto& client : clients) {
-        asio::co_spawn(client->executor(), client->end_session(), asio::detached);
-    }
-    run_io(io, options.threads);
+    run_phase(io, options.threads, clients,
+              [&](std::size_t i) { return clients[i]->end_session(); });
 
     const auto report = combine(tallies, start, schedule.measure_from, options);
     print(report, options.json_output);

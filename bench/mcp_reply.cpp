@@ -16,15 +16,17 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
     return true;
 }
 
-std::optional<json::object> response_with_id(const json::value& message, std::int64_t id) {
-    const auto* object = message.if_object();
+std::optional<json::object> response_with_id(json::value&& message, std::int64_t id) {
+    auto* object = message.if_object();
     if (object == nullptr || object->contains("method")) return std::nullopt;
     const auto* message_id = object->if_contains("id");
     if (message_id == nullptr) return std::nullopt;
     const auto* number = message_id->if_int64();
-    if (number != nullptr && *number == id) return *object;
+    if (number != nullptr && *number == id) return std::move(*object);
     // Some servers echo ids back as strings; accept those too.
-    if (message_id->is_string() && message_id->get_string() == std::to_string(id)) return *object;
+    if (message_id->is_string() && message_id->get_string() == std::to_string(id)) {
+        return std::move(*object);
+    }
     return std::nullopt;
 }
 
@@ -78,13 +80,13 @@ std::optional<json::object> find_response(std::string_view content_type, std::st
         for (const auto& data : sse_event_data(body)) {
             auto message = json::parse(data, ec);
             if (ec) continue;
-            if (auto response = response_with_id(message, id)) return response;
+            if (auto response = response_with_id(std::move(message), id)) return response;
         }
         return std::nullopt;
     }
     auto message = json::parse(body, ec);
     if (ec) return std::nullopt;
-    return response_with_id(message, id);
+    return response_with_id(std::move(message), id);
 }
 
 std::string reply_problem(const json::object& response) {
