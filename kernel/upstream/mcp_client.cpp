@@ -122,7 +122,10 @@ asio::awaitable<void> McpClient::connect(std::chrono::milliseconds timeout) {
 asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptions options) {
     if (!alive_)
         throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + " is not connected");
-    auto pending = std::make_shared<Pending>(executor_);
+    // The wait, its timer and the send live on the caller's thread: the upstream's own thread
+    // then only reads replies, and a call never hops threads unless its reply does.
+    const auto caller_executor = co_await asio::this_coro::executor;
+    auto pending = std::make_shared<Pending>(caller_executor);
     pending->observer = options.observer;
     std::int64_t id = 0;
     {
@@ -159,8 +162,9 @@ asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptio
     // as the call, and the timeout and cancellation above must still be able to end the wait.
     asio::co_spawn(
         executor_,
-        [transport = transport_, message = protocol::make_request(id, method, std::move(params))]()
-            -> asio::awaitable<void> { co_await transport->send(message); },
+        [transport = transport_,
+         message = protocol::make_request(id, method, std::move(params))]() mutable
+        -> asio::awaitable<void> { co_await transport->send(std::move(message)); },
         [pending, name = name_](const std::exception_ptr& failure) {
             if (!failure) return;
             std::string why = "upstream " + name + " could not be reached";
@@ -202,7 +206,9 @@ asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptio
                             err->value("message", std::string("upstream error")),
                             err->contains("data") ? (*err)["data"] : Json());
     }
-    co_return response.value("result", Json::object());
+    const auto result = response.find("result");
+    if (result == response.end()) co_return Json::object();
+    co_return std::move(*result);
 }
 
 asio::awaitable<void> McpClient::notify(std::string method, Json params) {
@@ -228,7 +234,7 @@ void McpClient::handle(IncomingMessage incoming) {
     switch (protocol::classify(incoming.message)) {
         case protocol::MessageKind::response:
         case protocol::MessageKind::error_response:
-            handle_response(incoming.message);
+            handle_response(std::move(incoming.message));
             break;
         case protocol::MessageKind::notification:
             handle_notification(std::move(incoming.message), incoming.related_request_id);
@@ -242,17 +248,17 @@ void McpClient::handle(IncomingMessage incoming) {
     }
 }
 
-void McpClient::handle_response(const Json& message) {
-    const auto& id = message["id"];
-    if (!id.is_number_integer()) return;
+void McpClient::handle_response(Json message) {
+    const auto id_it = message.find("id");
+    if (id_it == message.end() || !id_it->is_number_integer()) return;
     std::shared_ptr<Pending> pending;
     {
         std::lock_guard lock(mutex_);
-        const auto it = pending_.find(id.get<std::int64_t>());
+        const auto it = pending_.find(id_it->get<std::int64_t>());
         if (it == pending_.end()) return;  // late reply to a call that timed out or was cancelled
         pending = it->second;
     }
-    pending->done.try_send(boost::system::error_code{}, message);
+    pending->done.try_send(boost::system::error_code{}, std::move(message));
 }
 
 std::shared_ptr<McpClient::Pending> McpClient::observer_for(const std::optional<Json>& related) {

@@ -53,7 +53,7 @@ private:
         boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Json)>;
 
     void handle(IncomingMessage incoming);
-    void handle_response(const Json& message);
+    void handle_response(Json message);
     void handle_notification(Json message, const std::optional<Json>& related);
     void handle_server_request(Json message, const std::optional<Json>& related);
     std::shared_ptr<Pending> observer_for(const std::optional<Json>& related);
