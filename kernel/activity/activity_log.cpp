@@ -10,6 +10,7 @@
 #include "kernel/activity/activity_retention.hpp"
 #include "kernel/activity/logger_or_silent.hpp"
 #include "kernel/activity/store_error.hpp"
+#include "kernel/util/thread_name.hpp"
 
 namespace mcpproxy::activity {
 namespace {
@@ -46,7 +47,10 @@ ActivityLog::ActivityLog(std::shared_ptr<ActivityStore> store,
         RetentionLimits{.max_age = options_.retention, .max_bytes = options_.max_size},
         RetentionSchedule{.age_interval = options_.prune_interval,
                           .size_interval = options_.size_check_interval});
-    writer_ = std::thread([this] { run(); });
+    writer_ = std::thread([this] {
+        util::name_this_thread("mcpproxy-log");
+        run();
+    });
 }
 
 ActivityLog::~ActivityLog() {

@@ -7,6 +7,7 @@
 #include "kernel/activity/logger_or_silent.hpp"
 #include "kernel/util/byte_size.hpp"
 #include "kernel/util/duration.hpp"
+#include "kernel/util/thread_name.hpp"
 
 namespace mcpproxy::activity {
 namespace {
@@ -32,7 +33,10 @@ ActivityRetention::ActivityRetention(std::shared_ptr<ActivityStore> store,
       logger_(logger_or_silent(std::move(logger))),
       schedule_(schedule),
       limits_(limits) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        util::name_this_thread("mcpproxy-prune");
+        run();
+    });
 }
 
 ActivityRetention::~ActivityRetention() {

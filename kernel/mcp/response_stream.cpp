@@ -68,9 +68,12 @@ asio::awaitable<Json> ResponseStream::on_server_request(Json request) {
 }
 
 void ResponseStream::finish(Json response) {
-    // The final item must never be lost: a full queue only drops notifications above.
-    if (!items_.try_send(boost::system::error_code{}, Item{true, response})) {
-        items_.async_send(boost::system::error_code{}, Item{true, std::move(response)},
+    // The final item must never be lost: a full queue only drops notifications above. try_send
+    // moves the item only when it takes it, so a refused one is still whole for async_send.
+    Item item{true, std::move(response)};
+    if (!items_.try_send(boost::system::error_code{}, std::move(item))) {
+        // NOLINTNEXTLINE(bugprone-use-after-move): a refused try_send left the item untouched
+        items_.async_send(boost::system::error_code{}, std::move(item),
                           [](boost::system::error_code) {});
     }
 }
@@ -80,7 +83,7 @@ asio::awaitable<ResponseStream::Item> ResponseStream::next() {
     if (error)
         co_return Item{true, protocol::make_error(nullptr, protocol::error_code::internal_error,
                                                   "stream closed")};
-    co_return item;
+    co_return std::move(item);
 }
 
 }  // namespace mcpproxy::mcp

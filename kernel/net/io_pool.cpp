@@ -1,6 +1,9 @@
 #include "kernel/net/io_pool.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "kernel/util/thread_name.hpp"
 
 namespace mcpproxy::net {
 
@@ -58,7 +61,12 @@ boost::asio::io_context& IoPool::next_for_upstream() {
 
 void IoPool::start() {
     if (!threads_.empty()) return;
-    for (auto& context : contexts_) threads_.emplace_back([&io = *context] { io.run(); });
+    for (std::size_t i = 0; i < contexts_.size(); ++i) {
+        threads_.emplace_back([&io = *contexts_[i], i] {
+            util::name_this_thread("mcpproxy-io" + std::to_string(i));
+            io.run();
+        });
+    }
 }
 
 void IoPool::stop() {

@@ -14,6 +14,7 @@
 
 #include "kernel/net/listener.hpp"
 #include "kernel/net/responses.hpp"
+#include "kernel/util/thread_name.hpp"
 #include "tests/support/raw_http.hpp"
 
 namespace mcpproxy::net {
@@ -123,6 +124,20 @@ TEST(IoPool, IdleContextsKeepRunningUntilStopped) {
     pool.join();
     EXPECT_TRUE(pool.at(0).stopped());
     EXPECT_TRUE(pool.at(1).stopped());
+}
+
+TEST(IoPool, EachThreadIsNamedAfterItsContext) {
+    IoPool pool(2);
+    pool.start();
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        std::promise<std::string> name;
+        boost::asio::post(pool.at(i), [&] { name.set_value(util::this_thread_name()); });
+        auto future = name.get_future();
+        ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+        EXPECT_EQ(future.get(), "mcpproxy-io" + std::to_string(i));
+    }
+    pool.stop();
+    pool.join();
 }
 
 TEST(IoPool, AQueuedHandlerOwningAnIoObjectOfAnotherContextIsDestroyedSafely) {
