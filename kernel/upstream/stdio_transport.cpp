@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "kernel/protocol/jsonrpc.hpp"
@@ -74,9 +75,62 @@ asio::awaitable<void> StdioTransport::send(Json message) {
         child = child_;
     }
     if (!child) throw std::runtime_error("the upstream process is not running");
+    if (closed_reported_.load())
+        throw std::runtime_error("the upstream process cannot be written to");
     std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace);
     line.push_back('\n');
-    co_await child->async_write(std::move(line));
+    bool start_flush = false;
+    {
+        std::lock_guard lock(outbox_mutex_);
+        outbox_.append(line);
+        start_flush = !std::exchange(flushing_, true);
+    }
+    if (start_flush) {
+        // Posted, not spawned: a spawn from this executor would run the flush at once, before
+        // the sends already queued behind this one could add their lines.
+        asio::post(executor_, [self = shared_from_this(), child = std::move(child)]() mutable {
+            asio::co_spawn(self->executor_, self->flush(std::move(child)), asio::detached);
+        });
+    }
+    co_return;
+}
+
+asio::awaitable<void> StdioTransport::flush(std::shared_ptr<process::ChildProcess> child) {
+    auto self = shared_from_this();
+    for (;;) {
+        std::string batch;
+        {
+            std::lock_guard lock(outbox_mutex_);
+            if (outbox_.empty()) {
+                flushing_ = false;
+                co_return;
+            }
+            batch.swap(outbox_);
+        }
+        std::string failure;
+        try {
+            co_await child->async_write(std::move(batch));
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        if (!failure.empty()) {
+            {
+                std::lock_guard lock(outbox_mutex_);
+                outbox_.clear();
+                flushing_ = false;
+            }
+            if (!closing_.load()) {
+                log_->warn("writing to the process failed: {}", failure);
+                report_closed("writing to the process failed: " + failure);
+            }
+            co_return;
+        }
+    }
+}
+
+void StdioTransport::report_closed(const std::string& reason) {
+    if (closed_reported_.exchange(true)) return;
+    if (handlers_.on_closed) handlers_.on_closed(reason);
 }
 
 asio::awaitable<void> StdioTransport::read_stdout(std::shared_ptr<process::ChildProcess> child) {
@@ -140,7 +194,7 @@ asio::awaitable<void> StdioTransport::watch_exit(std::shared_ptr<process::ChildP
     const std::string reason =
         code > 128 ? "the process was killed by signal " + std::to_string(code - 128)
                    : "the process exited with code " + std::to_string(code);
-    if (handlers_.on_closed) handlers_.on_closed(reason);
+    report_closed(reason);
 }
 
 asio::awaitable<void> StdioTransport::close() {

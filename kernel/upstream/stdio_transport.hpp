@@ -21,6 +21,10 @@ public:
     ~StdioTransport() override;
 
     boost::asio::awaitable<void> open(TransportHandlers handlers) override;
+    // Queues the message; one flush, run after the handlers already queued on this transport's
+    // executor, writes everything queued by then in a single write, so the calls of a busy
+    // moment cost one system call (and one read in the child) instead of one each. A write that
+    // fails ends the transport (on_closed): the process can no longer be told anything.
     boost::asio::awaitable<void> send(Json message) override;
     boost::asio::awaitable<void> close() override;
     [[nodiscard]] std::string describe() const override;
@@ -29,6 +33,8 @@ private:
     boost::asio::awaitable<void> read_stdout(std::shared_ptr<process::ChildProcess> child);
     boost::asio::awaitable<void> read_stderr(std::shared_ptr<process::ChildProcess> child);
     boost::asio::awaitable<void> watch_exit(std::shared_ptr<process::ChildProcess> child);
+    boost::asio::awaitable<void> flush(std::shared_ptr<process::ChildProcess> child);
+    void report_closed(const std::string& reason);
 
     boost::asio::any_io_executor executor_;
     config::UpstreamConfig config_;
@@ -37,6 +43,10 @@ private:
     std::mutex mutex_;
     std::shared_ptr<process::ChildProcess> child_;
     std::atomic<bool> closing_{false};
+    std::atomic<bool> closed_reported_{false};
+    std::mutex outbox_mutex_;
+    std::string outbox_;     // guarded by outbox_mutex_: lines not yet handed to the child
+    bool flushing_ = false;  // guarded by outbox_mutex_: a flush is scheduled or running
 };
 
 }  // namespace mcpproxy::upstream
