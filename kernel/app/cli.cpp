@@ -91,6 +91,13 @@ int run_cli(int argc, const char* const* argv) {
     serve->add_option("--port-file", serve_options.port_file,
                       "Write the bound addresses as JSON to this file once listening");
     serve->add_option("--threads", serve_options.threads, "I/O threads (default: one per core)");
+    auto busy_poll_us = static_cast<unsigned>(app::kDefaultBusyPoll.count());
+    serve
+        ->add_option("--busy-poll-us", busy_poll_us,
+                     "Microseconds an idle I/O thread polls before it sleeps; 0: sleep at once "
+                     "(less CPU, more latency)")
+        ->check(CLI::Range(0U, 100000U))
+        ->capture_default_str();
 
     app.add_subcommand("version", "Print the version and plugin ABI");
 
@@ -192,6 +199,7 @@ int run_cli(int argc, const char* const* argv) {
             log::configure(config.log_level,
                            config.log_format == "json" ? log::Format::json : log::Format::text);
             serve_options.reload_config = [cli] { return effective_config(cli); };
+            serve_options.busy_poll = std::chrono::microseconds(busy_poll_us);
             Server server(std::move(config), serve_options);
             server.start();
             return server.run();

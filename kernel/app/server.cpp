@@ -31,7 +31,7 @@ Server::Server(config::Config config, ServeOptions options)
     : config_(std::move(config)),
       options_(std::move(options)),
       log_(log::get("kernel")),
-      pool_(io_threads(options_.threads)),
+      pool_(io_threads(options_.threads), options_.busy_poll),
       io_(pool_.main()),
       readiness_(std::make_shared<health::Readiness>()) {}
 

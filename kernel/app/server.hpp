@@ -33,9 +33,15 @@
 
 namespace mcpproxy::app {
 
+// Measured on 2 cores (docs/dev/performance.md, session 6): p50 at one session 105 -> 81 µs;
+// longer windows gained nothing there and took CPU from busy neighbours at 8-32 sessions.
+inline constexpr std::chrono::microseconds kDefaultBusyPoll{50};
+
 struct ServeOptions {
     std::string port_file;  // written once every listener is bound; empty: none
     unsigned threads = 0;   // I/O threads; 0: one per core
+    // How long an idle I/O thread polls before it sleeps (net::run_polling); zero: not at all.
+    std::chrono::microseconds busy_poll{kDefaultBusyPoll};
     // Builds the config again for a reload (SIGHUP): the file plus the command line's overrides.
     std::function<config::Config()> reload_config;
 };

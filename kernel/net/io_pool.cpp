@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <string>
 
+#include "kernel/net/run_polling.hpp"
 #include "kernel/util/thread_name.hpp"
 
 namespace mcpproxy::net {
 
-IoPool::IoPool(unsigned threads) : connections_(std::max(1U, threads)) {
+IoPool::IoPool(unsigned threads, std::chrono::microseconds busy_poll)
+    : connections_(std::max(1U, threads)), busy_poll_(busy_poll) {
     const unsigned n = std::max(1U, threads);
     contexts_.reserve(n);
     guards_.reserve(n);
@@ -62,9 +64,9 @@ boost::asio::io_context& IoPool::next_for_upstream() {
 void IoPool::start() {
     if (!threads_.empty()) return;
     for (std::size_t i = 0; i < contexts_.size(); ++i) {
-        threads_.emplace_back([&io = *contexts_[i], i] {
+        threads_.emplace_back([&io = *contexts_[i], i, window = busy_poll_] {
             util::name_this_thread("mcpproxy-io" + std::to_string(i));
-            io.run();
+            run_polling(io, window);
         });
     }
 }

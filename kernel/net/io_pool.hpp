@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <thread>
@@ -16,7 +17,10 @@ namespace mcpproxy::net {
 // two threads. Context 0 (main()) also runs the process-wide work: signals, timers, reloads.
 class IoPool {
 public:
-    explicit IoPool(unsigned threads);  // 0 is taken as 1
+    // threads: 0 is taken as 1. busy_poll: how long an idle thread polls before it sleeps
+    // (run_polling); zero: it sleeps at once.
+    explicit IoPool(unsigned threads,
+                    std::chrono::microseconds busy_poll = std::chrono::microseconds(0));
     ~IoPool();
     IoPool(const IoPool&) = delete;
     IoPool& operator=(const IoPool&) = delete;
@@ -50,6 +54,7 @@ private:
     std::vector<WorkGuard> guards_;
     std::vector<std::atomic<std::size_t>> connections_;  // open connections per context
     std::atomic<std::size_t> next_upstream_{0};
+    std::chrono::microseconds busy_poll_;
     std::vector<std::thread> threads_;
 };
 
