@@ -35,8 +35,8 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 
 }  // namespace
 
-McpHttpClient::McpHttpClient(asio::any_io_executor executor, const LoadOptions& options)
-    : options_(options), socket_(std::move(executor)) {
+McpHttpClient::McpHttpClient(const asio::any_io_executor& executor, const LoadOptions& options)
+    : options_(options), socket_(executor) {
     rebuild_common_headers();
 }
 

@@ -27,7 +27,7 @@ class McpHttpClient {
 public:
     using Clock = std::chrono::steady_clock;
 
-    McpHttpClient(boost::asio::any_io_executor executor, const LoadOptions& options);
+    McpHttpClient(const boost::asio::any_io_executor& executor, const LoadOptions& options);
 
     // Connects, initializes and confirms initialization. Empty on success, else the problem.
     boost::asio::awaitable<std::string> open();

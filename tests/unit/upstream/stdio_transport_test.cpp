@@ -29,7 +29,7 @@ protected:
             "test", std::make_shared<spdlog::sinks::null_sink_mt>());
         transport_ = std::make_shared<StdioTransport>(io_.get_executor(), config, log);
         TransportHandlers handlers;
-        handlers.on_message = [this](IncomingMessage m) { messages_.push_back(m.message); };
+        handlers.on_message = [this](const IncomingMessage& m) { messages_.push_back(m.message); };
         handlers.on_closed = [this](const std::string& reason) { closed_ = reason; };
         asio::co_spawn(io_, transport_->open(std::move(handlers)), asio::detached);
     }
