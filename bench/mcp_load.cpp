@@ -105,7 +105,13 @@ asio::awaitable<void> run_session(bench::McpHttpClient& client, SessionTally& ta
     }
 }
 
-void run_io(asio::io_context& io, unsigned threads);
+void run_io(asio::io_context& io, unsigned threads) {
+    io.restart();
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : extra) t.join();
+}
 
 // Enforces the per-request timeout of every session (McpHttpClient::expire_if_overdue) until
 // the last session of a phase ends: one timer for all sessions instead of one around every read
@@ -123,7 +129,7 @@ asio::awaitable<void> watch_timeouts(std::vector<std::unique_ptr<bench::McpHttpC
     }
 }
 
-// Runs one phase: `session(i)` on every client's executor, under the timeout watchdog.
+// Runs one phase: make_session(i) on every client's executor, under the timeout watchdog.
 template <typename MakeSession>
 void run_phase(asio::io_context& io, unsigned threads,
                std::vector<std::unique_ptr<bench::McpHttpClient>>& clients,
@@ -135,14 +141,6 @@ void run_phase(asio::io_context& io, unsigned threads,
     }
     asio::co_spawn(io, watch_timeouts(clients, running), asio::detached);
     run_io(io, threads);
-}
-
-void run_io(asio::io_context& io, unsigned threads) {
-    io.restart();
-    std::vector<std::thread> extra;
-    for (unsigned i = 1; i < threads; ++i) extra.emplace_back([&io] { io.run(); });
-    io.run();
-    for (auto& t : extra) t.join();
 }
 
 struct StepReport {

@@ -14,7 +14,6 @@ void run_polling(boost::asio::io_context& io, std::chrono::microseconds window) 
             last_work = Clock::now();
             continue;
         }
-        if (io.stopped()) break;
         if (Clock::now() - last_work < window) continue;
         io.run_one();  // sleeps until there is something to do
         last_work = Clock::now();

@@ -122,8 +122,8 @@ asio::awaitable<void> McpClient::connect(std::chrono::milliseconds timeout) {
 asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptions options) {
     if (!alive_)
         throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + " is not connected");
-    // The wait, its timer and the send live on the caller's thread: the upstream's own thread
-    // then only reads replies, and a call never hops threads unless its reply does.
+    // The wait and its timer live on the caller's thread; only the send below goes to the
+    // upstream's executor (one writer per upstream: a stdio child's outbox, an HTTP strand).
     const auto caller_executor = co_await asio::this_coro::executor;
     auto pending = std::make_shared<Pending>(caller_executor);
     pending->observer = options.observer;

@@ -4,6 +4,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
+#include <string>
 
 #include "kernel/protocol/jsonrpc.hpp"
 
@@ -77,12 +79,11 @@ asio::awaitable<void> StdioTransport::send(Json message) {
     if (!child) throw std::runtime_error("the upstream process is not running");
     if (closed_reported_.load())
         throw std::runtime_error("the upstream process cannot be written to");
-    std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace);
-    line.push_back('\n');
+    const std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace);
     bool start_flush = false;
     {
         std::lock_guard lock(outbox_mutex_);
-        outbox_.append(line);
+        outbox_.append(line).push_back('\n');
         start_flush = !std::exchange(flushing_, true);
     }
     if (start_flush) {
@@ -107,25 +108,28 @@ asio::awaitable<void> StdioTransport::flush(std::shared_ptr<process::ChildProces
             }
             batch.swap(outbox_);
         }
-        std::string failure;
+        std::optional<std::string> failure;
         try {
             co_await child->async_write(std::move(batch));
         } catch (const std::exception& e) {
             failure = e.what();
         }
-        if (!failure.empty()) {
-            {
-                std::lock_guard lock(outbox_mutex_);
-                outbox_.clear();
-                flushing_ = false;
-            }
-            if (!closing_.load()) {
-                log_->warn("writing to the process failed: {}", failure);
-                report_closed("writing to the process failed: " + failure);
-            }
+        if (failure) {
+            abandon_outbox(*failure);
             co_return;
         }
     }
+}
+
+void StdioTransport::abandon_outbox(const std::string& failure) {
+    {
+        std::lock_guard lock(outbox_mutex_);
+        outbox_.clear();
+        flushing_ = false;
+    }
+    if (closing_.load()) return;
+    log_->warn("writing to the process failed: {}", failure);
+    report_closed("writing to the process failed: " + failure);
 }
 
 void StdioTransport::report_closed(const std::string& reason) {

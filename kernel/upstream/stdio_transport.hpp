@@ -34,6 +34,8 @@ private:
     boost::asio::awaitable<void> read_stderr(std::shared_ptr<process::ChildProcess> child);
     boost::asio::awaitable<void> watch_exit(std::shared_ptr<process::ChildProcess> child);
     boost::asio::awaitable<void> flush(std::shared_ptr<process::ChildProcess> child);
+    // After a failed write: drops what was queued and ends the transport (unless closing).
+    void abandon_outbox(const std::string& failure);
     void report_closed(const std::string& reason);
 
     boost::asio::any_io_executor executor_;
