@@ -108,8 +108,10 @@ std::shared_ptr<upstream::PluginCredentials> Server::upstream_credentials() {
 }
 
 void Server::start_upstreams() {
+    std::vector<asio::any_io_executor> lanes;
+    for (std::size_t i = 0; i < pool_.size(); ++i) lanes.emplace_back(pool_.at(i).get_executor());
     upstreams_ = std::make_shared<upstream::UpstreamManager>(
-        io_, config_, upstream::transports_with(upstream_credentials()),
+        io_, config_, upstream::transports_with(upstream_credentials(), std::move(lanes)),
         [this]() -> asio::io_context& { return pool_.next_for_upstream(); });
     sessions_ = std::make_shared<mcp::SessionStore>(10'000, std::chrono::hours(1));
     upstreams_->on_lists_changed(

@@ -122,8 +122,9 @@ asio::awaitable<void> McpClient::connect(std::chrono::milliseconds timeout) {
 asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptions options) {
     if (!alive_)
         throw UpstreamError(ec::upstream_unavailable, "upstream " + name_ + " is not connected");
-    // The wait and its timer live on the caller's thread; only the send below goes to the
-    // upstream's executor (one writer per upstream: a stdio child's outbox, an HTTP strand).
+    // The wait and its timer live on the caller's thread. The send below goes to the upstream's
+    // executor (one writer per upstream: a stdio child's outbox), unless the transport sends best
+    // from the caller's thread (HTTP with per-thread connections).
     const auto caller_executor = co_await asio::this_coro::executor;
     auto pending = std::make_shared<Pending>(caller_executor);
     pending->observer = options.observer;
@@ -161,7 +162,7 @@ asio::awaitable<Json> McpClient::call(std::string method, Json params, CallOptio
     // The send runs on its own: for an HTTP upstream that answers with plain JSON it lasts as long
     // as the call, and the timeout and cancellation above must still be able to end the wait.
     asio::co_spawn(
-        executor_,
+        transport_->sends_from_caller() ? caller_executor : executor_,
         [transport = transport_,
          message = protocol::make_request(id, method, std::move(params))]() mutable
         -> asio::awaitable<void> { co_await transport->send(std::move(message)); },

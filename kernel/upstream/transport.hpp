@@ -20,7 +20,8 @@ struct IncomingMessage {
 };
 
 struct TransportHandlers {
-    // Called for every message from the upstream, in arrival order per stream. Must not block.
+    // Called for every message from the upstream, in arrival order per stream; different streams
+    // may deliver concurrently. Must not block.
     std::function<void(IncomingMessage)> on_message;
     // Called once when the transport is gone for good (process exited, session lost, ...).
     std::function<void(std::string reason)> on_closed;
@@ -46,6 +47,9 @@ public:
     // True when IncomingMessage::related_request_id is filled in whenever a message belongs to one
     // of our requests (Streamable HTTP); false when the transport cannot tell (stdio).
     [[nodiscard]] virtual bool relates_messages() const { return false; }
+    // True when send() is cheapest on the caller's own thread (the transport keeps connections per
+    // thread); false: the client sends from the upstream's executor, one writer per upstream.
+    [[nodiscard]] virtual bool sends_from_caller() const { return false; }
     // Set once the upstream refused our credentials and a credentials plugin said a person must
     // log in: what to tell them (e.g. which command to run). The upstream manager then retries
     // slowly instead of with its usual back-off.

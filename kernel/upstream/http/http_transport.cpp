@@ -112,13 +112,21 @@ asio::any_io_executor serialized(asio::any_io_executor executor) {
 
 }  // namespace
 
+HttpTransport::Lane::Lane(asio::any_io_executor lane_executor,
+                          std::shared_ptr<asio::ssl::context> tls, bool verify_peer)
+    : context(&asio::query(lane_executor, asio::execution::context)),
+      executor(lane_executor),
+      pool(std::move(lane_executor), std::move(tls), verify_peer) {}
+
 HttpTransport::HttpTransport(asio::any_io_executor executor, const config::UpstreamConfig& config,
                              std::shared_ptr<spdlog::logger> log,
-                             std::shared_ptr<CredentialSource> credentials)
+                             std::shared_ptr<CredentialSource> credentials,
+                             std::vector<asio::any_io_executor> lanes)
     : strand_(serialized(std::move(executor))),
       config_(config),
       log_(std::move(log)),
-      credentials_(std::move(credentials)) {
+      credentials_(std::move(credentials)),
+      lane_executors_(std::move(lanes)) {
     try {
         url_ = http::parse_upstream_url(config_.url);
         description_ = "http: " + url_->display;
@@ -229,6 +237,9 @@ asio::awaitable<void> HttpTransport::open(TransportHandlers handlers) {
     }
     handlers_ = std::move(handlers);
     pool_.emplace(strand_, tls_, config_.tls_verify);
+    for (const auto& lane : lane_executors_) {
+        lanes_.push_back(std::make_shared<Lane>(lane, tls_, config_.tls_verify));
+    }
     opened_.store(true);
     log_->debug("ready to talk to {}", description_);
     co_return;
@@ -253,12 +264,28 @@ asio::awaitable<void> HttpTransport::send(Json message) {
         out.is_initialize = message["method"] == "initialize";
     }
     out.body = message.dump(-1, ' ', false, Json::error_handler_t::replace);
-    co_await asio::co_spawn(strand_, post(std::move(out)), asio::use_awaitable);
+    const auto here = co_await asio::this_coro::executor;
+    if (here == strand_) {
+        co_await post(std::move(out), *pool_);
+    } else if (auto* lane = lane_for(here)) {
+        co_await post(std::move(out), lane->pool);
+    } else {
+        co_await asio::co_spawn(strand_, post(std::move(out), *pool_), asio::use_awaitable);
+    }
 }
 
-// --- on the strand from here on ---
+HttpTransport::Lane* HttpTransport::lane_for(const asio::any_io_executor& executor) const {
+    if (lanes_.empty()) return nullptr;
+    const auto* context = &asio::query(executor, asio::execution::context);
+    for (const auto& lane : lanes_) {
+        if (lane->context == context) return lane.get();
+    }
+    return nullptr;
+}
 
-asio::awaitable<void> HttpTransport::post(Outgoing out) {
+// --- on the strand or on a lane's thread from here on ---
+
+asio::awaitable<void> HttpTransport::post(Outgoing out, http::HttpConnectionPool& pool) {
     auto self = shared_from_this();
     if (session_expired_) throw std::runtime_error("upstream session expired");
     // A request refused with 401 was not acted on: it may go once more with fresh credentials.
@@ -275,7 +302,7 @@ asio::awaitable<void> HttpTransport::post(Outgoing out) {
             session.credentials = credentials;
             head = heads_->post(out.body.size(), session);
         }
-        auto lease = co_await exchange(head, out.body, false);
+        auto lease = co_await exchange(pool, head, out.body, false);
         const unsigned status = lease->response().get().result_int();
         if (status == 401 && ask_credentials_) {
             const auto answer = answer_401(lease);
@@ -308,10 +335,11 @@ asio::awaitable<void> HttpTransport::consume_reply(http::ConnectionLease lease,
         co_return;
     }
     if (is_event_stream(lease->response())) {
+        // Read where the connection lives (its pool is confined to this thread).
         auto state = std::make_shared<http::StreamState>();
         state->request_id = std::move(request_id);
-        asio::co_spawn(strand_, read_request_stream(std::move(lease), std::move(state)),
-                       asio::detached);
+        asio::co_spawn(co_await asio::this_coro::executor,
+                       read_request_stream(std::move(lease), std::move(state)), asio::detached);
         co_return;
     }
     const bool json = is_json(lease->response());
@@ -408,13 +436,13 @@ std::string HttpTransport::redact(std::string text) const {
 }
 
 asio::awaitable<http::ConnectionLease> HttpTransport::exchange(
-    const std::string& head, std::string_view body, bool replayable,
+    http::HttpConnectionPool& pool, const std::string& head, std::string_view body, bool replayable,
     std::optional<Clock::time_point> deadline, bool even_when_closing) {
     for (int attempt = 0;; ++attempt) {
         if (closing_.load() && !even_when_closing) throw closed_error();
-        auto lease = pool_->take_idle();
+        auto lease = pool.take_idle();
         const bool reused = static_cast<bool>(lease);
-        if (!reused) lease = pool_->make_new();
+        if (!reused) lease = pool.make_new();
         lease->set_deadline(deadline);
         bool written = false;
         try {
@@ -471,8 +499,10 @@ asio::awaitable<void> HttpTransport::read_request_stream(http::ConnectionLease l
     auto self = shared_from_this();
     co_await pump(lease, *state, false);
     if (closing_.load() || state->got_response || !state->request_id) co_return;
-    co_await resume(std::move(state));
+    asio::co_spawn(strand_, resume(std::move(state)), asio::detached);
 }
+
+// --- on the strand from here on ---
 
 asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> state) {
     int fruitless = 0;
@@ -495,7 +525,7 @@ asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> s
                 session.credentials = credentials;
                 head = heads_->get_event_stream(session);
             }
-            auto lease = co_await exchange(head, {}, true);
+            auto lease = co_await exchange(*pool_, head, {}, true);
             const unsigned status = lease->response().get().result_int();
             if (status == 200 && is_event_stream(lease->response())) {
                 co_await pump(lease, *state, true);
@@ -526,7 +556,7 @@ asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> s
         state->request_id});
 }
 
-// co_spawn onto the strand we are on runs the new coroutine at once, up to its first wait.
+// Any thread.
 void HttpTransport::maybe_start_get_stream() {
     if (!get_stream_wanted_.exchange(false)) return;
     asio::co_spawn(strand_, run_get_stream(), asio::detached);
@@ -548,7 +578,7 @@ asio::awaitable<void> HttpTransport::run_get_stream() {
                 session.credentials = credentials;
                 head = heads_->get_event_stream(session);
             }
-            auto lease = co_await exchange(head, {}, true);
+            auto lease = co_await exchange(*pool_, head, {}, true);
             const unsigned status = lease->response().get().result_int();
             if (status == 401 && ask_credentials_) {
                 const auto answer = answer_401(lease);
@@ -638,8 +668,16 @@ asio::awaitable<void> HttpTransport::close() {
 asio::awaitable<void> HttpTransport::close_on_strand() {
     auto self = shared_from_this();
     pool_->cancel_busy();
+    for (const auto& lane : lanes_) {
+        asio::post(lane->executor, [lane] { lane->pool.close_all(); });
+    }
     for (auto* timer : timers_) timer->cancel();
-    if (!session_id_.empty() && !session_expired_) {
+    bool has_session = false;
+    {
+        std::lock_guard lock(mutex_);
+        has_session = !session_id_.empty();
+    }
+    if (has_session && !session_expired_) {
         try {
             const std::string credentials = credential_lines();
             std::string head;
@@ -649,7 +687,8 @@ asio::awaitable<void> HttpTransport::close_on_strand() {
                 session.credentials = credentials;
                 head = heads_->delete_session(session);
             }
-            auto lease = co_await exchange(head, {}, true, Clock::now() + kDeleteTimeout, true);
+            auto lease =
+                co_await exchange(*pool_, head, {}, true, Clock::now() + kDeleteTimeout, true);
             log_->debug("ended the upstream session (HTTP {})",
                         lease->response().get().result_int());
             lease.discard();

@@ -32,18 +32,23 @@ namespace mcpproxy::upstream {
 // stream is resumed with GET + Last-Event-ID; a background GET stream carries the server's own
 // messages. Connections are kept alive and reused.
 //
-// All I/O and every handler call run on one strand: the constructor's executor when it is a
-// strand already, else a strand made from it. on_message is never called concurrently with
-// itself, and messages of one stream arrive in order. send() may be called from any thread; it
-// hops to the strand and back (and may be cancelled through its cancellation slot).
+// The session's own traffic (the GET stream, resumption, DELETE) runs on one strand: the
+// constructor's executor when it is a strand already, else a strand made from it. send() may be
+// called from any thread (and may be cancelled through its cancellation slot): on that strand it
+// runs in place; on one of the lanes (io_contexts run by a single thread each, as the I/O pool's)
+// it runs right there on that thread's own connections, so a call needs no thread hop; anywhere
+// else it hops to the strand and back. Messages of one stream arrive in order, on the thread that
+// reads that stream; different streams may deliver concurrently.
 class HttpTransport final : public Transport, public std::enable_shared_from_this<HttpTransport> {
 public:
     // credentials (may be null) is asked for headers on every request and for a verdict on a
     // 401, unless the configuration sets an Authorization header itself: then the user chose
     // that credential and it is sent as configured.
+    // lanes: executors of io_contexts that are each run by exactly one thread; empty: none.
     HttpTransport(boost::asio::any_io_executor executor, const config::UpstreamConfig& config,
                   std::shared_ptr<spdlog::logger> log,
-                  std::shared_ptr<CredentialSource> credentials = nullptr);
+                  std::shared_ptr<CredentialSource> credentials = nullptr,
+                  std::vector<boost::asio::any_io_executor> lanes = {});
     ~HttpTransport() override;
 
     boost::asio::awaitable<void> open(TransportHandlers handlers) override;
@@ -52,6 +57,7 @@ public:
     boost::asio::awaitable<void> close() override;
     [[nodiscard]] std::string describe() const override;
     [[nodiscard]] bool relates_messages() const override { return true; }
+    [[nodiscard]] bool sends_from_caller() const override { return !lane_executors_.empty(); }
     [[nodiscard]] std::optional<std::string> login_needed() const override;
     [[nodiscard]] std::size_t credentials_fingerprint() const override;
 
@@ -68,7 +74,19 @@ private:
         bool is_initialize = false;
     };
 
-    boost::asio::awaitable<void> post(Outgoing out);
+    // Connections confined to one single-threaded io_context.
+    struct Lane {
+        Lane(boost::asio::any_io_executor executor, std::shared_ptr<boost::asio::ssl::context> tls,
+             bool verify_peer);
+        boost::asio::execution_context* context;
+        boost::asio::any_io_executor executor;
+        http::HttpConnectionPool pool;
+    };
+
+    // The lane whose thread runs `executor`, or null.
+    [[nodiscard]] Lane* lane_for(const boost::asio::any_io_executor& executor) const;
+    // Runs on the strand or on a lane (then pool is that lane's).
+    boost::asio::awaitable<void> post(Outgoing out, http::HttpConnectionPool& pool);
     boost::asio::awaitable<void> consume_reply(http::ConnectionLease lease,
                                                std::optional<Json> request_id);
     boost::asio::awaitable<void> fail_with_status(http::ConnectionLease lease, unsigned status,
@@ -77,8 +95,9 @@ private:
     // server cannot have seen (the write failed on a reused connection), or a replayable one
     // (GET, DELETE), is retried once on a fresh connection when a reused one turns out dead.
     boost::asio::awaitable<http::ConnectionLease> exchange(
-        const std::string& head, std::string_view body, bool replayable,
-        std::optional<Clock::time_point> deadline = std::nullopt, bool even_when_closing = false);
+        http::HttpConnectionPool& pool, const std::string& head, std::string_view body,
+        bool replayable, std::optional<Clock::time_point> deadline = std::nullopt,
+        bool even_when_closing = false);
     boost::asio::awaitable<bool> pump(http::ConnectionLease& lease, http::StreamState& state,
                                       bool stop_at_response);
     boost::asio::awaitable<void> read_request_stream(http::ConnectionLease lease,
@@ -116,16 +135,17 @@ private:
     std::vector<std::string> secrets_;  // configured header values, longest first, for redaction
     std::shared_ptr<CredentialSource> credentials_;
     bool ask_credentials_ = false;  // set by open()
+    std::vector<boost::asio::any_io_executor> lane_executors_;
 
-    // Set once by open(), read-only afterwards.
+    // Set once by open(), read-only afterwards (each lane's pool is used on its thread only).
     TransportHandlers handlers_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::optional<http::RequestHeadBuilder> heads_;
+    std::vector<std::shared_ptr<Lane>> lanes_;
 
     // Strand-only.
     std::optional<http::HttpConnectionPool> pool_;
     std::unordered_set<boost::asio::steady_timer*> timers_;
-    bool session_expired_ = false;
 
     // Shared with other threads.
     mutable std::mutex mutex_;
@@ -138,6 +158,7 @@ private:
     std::atomic<bool> closing_{false};
     std::atomic<bool> closed_reported_{false};
     std::atomic<bool> get_stream_wanted_{false};
+    std::atomic<bool> session_expired_{false};
 };
 
 }  // namespace mcpproxy::upstream

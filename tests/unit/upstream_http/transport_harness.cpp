@@ -27,15 +27,25 @@ private:
 };
 
 TransportHarness::TransportHarness(config::UpstreamConfig config, bool on_strand,
-                                   std::shared_ptr<upstream::CredentialSource> credentials)
+                                   std::shared_ptr<upstream::CredentialSource> credentials,
+                                   bool lanes)
     : work_(io_.get_executor()), log_sink_(std::make_shared<CapturingSink>()) {
-    if (on_strand) strand_ = boost::asio::make_strand(io_);
+    if (on_strand || lanes) strand_ = boost::asio::make_strand(io_);
     auto log = std::make_shared<spdlog::logger>("upstream-http-test", log_sink_);
     log->set_level(spdlog::level::trace);
+    std::vector<boost::asio::any_io_executor> lane_executors;
+    if (lanes) {
+        lane_io_ = std::make_unique<boost::asio::io_context>(1);
+        lane_work_.emplace(lane_io_->get_executor());
+        lane_executors = {io_.get_executor(), lane_io_->get_executor()};
+    }
     transport_ = std::make_shared<upstream::HttpTransport>(
         strand_ ? *strand_ : boost::asio::any_io_executor(io_.get_executor()), config, log,
-        std::move(credentials));
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+        std::move(credentials), std::move(lane_executors));
+    // A lane is run by exactly one thread.
+    const int io_threads = lanes ? 1 : 2;
+    for (int i = 0; i < io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    if (lane_io_) threads_.emplace_back([this] { lane_io_->run(); });
 }
 
 TransportHarness::~TransportHarness() {
@@ -46,6 +56,10 @@ TransportHarness::~TransportHarness() {
     transport_.reset();
     work_.reset();
     io_.stop();
+    if (lane_io_) {
+        lane_work_.reset();
+        lane_io_->stop();
+    }
     for (auto& t : threads_) t.join();
 }
 
@@ -69,6 +83,7 @@ void TransportHarness::open() {
         {
             std::lock_guard lock(mutex_);
             messages_.push_back(std::move(m));
+            message_threads_.push_back(std::this_thread::get_id());
         }
         changed_.notify_all();
     };
@@ -93,6 +108,27 @@ void TransportHarness::send(const nlohmann::json& message) {
         throw std::runtime_error("send did not finish in time");
     }
     future.get();
+}
+
+void TransportHarness::send_on(std::size_t lane, const nlohmann::json& message) {
+    if (!lane_io_) throw std::logic_error("send_on needs a harness with lanes");
+    auto& context = lane == 0 ? io_ : *lane_io_;
+    auto future =
+        boost::asio::co_spawn(context, transport_->send(message), boost::asio::use_future);
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+        throw std::runtime_error("send did not finish in time");
+    }
+    future.get();
+}
+
+std::thread::id TransportHarness::lane_thread(std::size_t lane) const {
+    if (!lane_io_) throw std::logic_error("lane_thread needs a harness with lanes");
+    return threads_.at(lane).get_id();
+}
+
+std::vector<std::thread::id> TransportHarness::message_threads() const {
+    std::lock_guard lock(mutex_);
+    return message_threads_;
 }
 
 void TransportHarness::initialize(const std::string& version) {

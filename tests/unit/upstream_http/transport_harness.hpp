@@ -24,9 +24,12 @@ namespace mcpproxy::test {
 class TransportHarness {
 public:
     // With on_strand, the transport is given a strand (as the upstream manager does) and send()
-    // runs from coroutines on that same strand.
+    // runs from coroutines on that same strand. With lanes, as in the server: two io_contexts of
+    // one thread each (lane 0 and lane 1), the transport's strand on lane 0 and both given to it
+    // as lanes; send() runs on the strand, send_on() on a lane.
     explicit TransportHarness(config::UpstreamConfig config, bool on_strand = false,
-                              std::shared_ptr<upstream::CredentialSource> credentials = nullptr);
+                              std::shared_ptr<upstream::CredentialSource> credentials = nullptr,
+                              bool lanes = false);
     explicit TransportHarness(const std::string& url) : TransportHarness(config_for(url)) {}
     ~TransportHarness();
 
@@ -48,6 +51,11 @@ public:
 
     void open();
     void send(const nlohmann::json& message);
+    // Sends from a coroutine running directly on lane 0 or 1 (lanes mode only).
+    void send_on(std::size_t lane, const nlohmann::json& message);
+    [[nodiscard]] std::thread::id lane_thread(std::size_t lane) const;
+    // The thread on_message ran on for each recorded message (same order as messages()).
+    std::vector<std::thread::id> message_threads() const;
     void close() { run(transport_->close()); }
     // initialize (id 1) and wait for its reply, then initialized(version) and the notification.
     void initialize(const std::string& version = "2025-06-18");
@@ -64,9 +72,12 @@ public:
     std::string log_text() const;
 
 private:
+    using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
     boost::asio::io_context io_;
     std::optional<boost::asio::any_io_executor> strand_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    WorkGuard work_;
+    std::unique_ptr<boost::asio::io_context> lane_io_;  // lane 1 (lane 0 is io_)
+    std::optional<WorkGuard> lane_work_;
     std::vector<std::thread> threads_;
     std::shared_ptr<class CapturingSink> log_sink_;
     std::shared_ptr<upstream::HttpTransport> transport_;
@@ -75,6 +86,7 @@ private:
     std::condition_variable changed_;
     std::function<void(const upstream::IncomingMessage&)> hook_;
     std::vector<upstream::IncomingMessage> messages_;
+    std::vector<std::thread::id> message_threads_;
     std::vector<std::string> closed_;
 };
 
