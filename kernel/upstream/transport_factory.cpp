@@ -27,9 +27,9 @@ std::shared_ptr<Transport> make_transport(boost::asio::any_io_executor executor,
 
 TransportFactory transports_with(std::shared_ptr<CredentialSource> credentials,
                                  std::vector<boost::asio::any_io_executor> lanes) {
-    return [credentials, lanes](boost::asio::any_io_executor executor,
-                                const config::UpstreamConfig& config,
-                                std::shared_ptr<spdlog::logger> log) {
+    return [credentials = std::move(credentials), lanes = std::move(lanes)](
+               boost::asio::any_io_executor executor, const config::UpstreamConfig& config,
+               std::shared_ptr<spdlog::logger> log) {
         return make_transport(std::move(executor), config, std::move(log), credentials, lanes);
     };
 }

@@ -128,7 +128,7 @@ TEST(HttpTransportLanes, AnExpiredSessionSeenOnALaneClosesTheTransportOnce) {
     } catch (const std::exception& e) {
         EXPECT_NE(std::string(e.what()).find("session expired"), std::string::npos) << e.what();
     }
-    EXPECT_EQ(h.closed_reasons().size(), 1u);
+    EXPECT_EQ(h.closed_reasons().size(), 1U);
 }
 
 }  // namespace
