@@ -79,12 +79,29 @@ ConnectionLease HttpConnectionPool::make_new() {
 
 void HttpConnectionPool::give_back(std::shared_ptr<HttpConnection> connection) {
     busy_.erase(connection.get());
-    if (closed_ || !connection->reusable() || idle_.size() >= max_idle_) {
+    if (closed_ || !connection->reusable()) {
         connection->close();
         return;
     }
     connection->mark_idle();
+    close_expired(connection->idle_since());
+    if (idle_.size() >= max_idle_) {
+        connection->close();
+        return;
+    }
     idle_.push_back(std::move(connection));
+}
+
+// The oldest idle connections are at the front. One idle past max_idle_age will not be reused:
+// close it now, or it lingers half-closed once the server drops it, until the next quiet spell
+// empties the pool from the back.
+void HttpConnectionPool::close_expired(HttpConnection::Clock::time_point now) {
+    std::size_t expired = 0;
+    while (expired < idle_.size() && now - idle_[expired]->idle_since() >= max_idle_age_) {
+        idle_[expired]->close();
+        ++expired;
+    }
+    idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(expired));
 }
 
 void HttpConnectionPool::forget(const std::shared_ptr<HttpConnection>& connection) {

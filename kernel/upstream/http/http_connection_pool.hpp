@@ -50,6 +50,7 @@ private:
 //
 // An idle connection is reused only while younger than max_idle_age: Node and uvicorn servers
 // drop idle connections after 5 s, and a request sent just as the server closes would fail.
+// Older ones are closed when the next connection comes back to the pool.
 class HttpConnectionPool {
 public:
     HttpConnectionPool(boost::asio::any_io_executor executor,
@@ -74,6 +75,7 @@ public:
 private:
     friend class ConnectionLease;
     void give_back(std::shared_ptr<HttpConnection> connection);
+    void close_expired(HttpConnection::Clock::time_point now);
     void forget(const std::shared_ptr<HttpConnection>& connection);
 
     boost::asio::any_io_executor executor_;

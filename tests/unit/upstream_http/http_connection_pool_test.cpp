@@ -7,6 +7,7 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kernel/upstream/http/http_request_head.hpp"
@@ -51,6 +52,28 @@ TEST(HttpConnectionPool, KeepsTheConnectionsOfABusyMomentForTheNextOne) {
     done.get();
     EXPECT_EQ(pool.busy_count(), 0U);
     EXPECT_EQ(pool.idle_count(), static_cast<std::size_t>(kInFlight));
+    pool.close_all();
+}
+
+TEST(HttpConnectionPool, ClosesIdleConnectionsTooOldToReuseWhenAnotherComesBack) {
+    test::FakeMcpServer server(test::FakeMcpServer::Options{.issue_session = false});
+    const auto url = parse_upstream_url(server.url());
+    asio::io_context io;
+    HttpConnectionPool pool(io.get_executor(), nullptr, false, 64, 50ms);
+    auto run = [&](int in_flight) {
+        auto done = asio::co_spawn(io, exchange_at_once(pool, url, in_flight), asio::use_future);
+        io.restart();
+        io.run_for(10s);
+        ASSERT_EQ(done.wait_for(0s), std::future_status::ready);
+        done.get();
+    };
+    run(3);
+    EXPECT_EQ(pool.idle_count(), 3U);
+    std::this_thread::sleep_for(80ms);
+    run(1);
+    EXPECT_EQ(pool.idle_count(), 1U) << "the three expired connections stayed open";
+    run(2);
+    EXPECT_EQ(pool.idle_count(), 3U) << "young idle connections must be kept";
     pool.close_all();
 }
 
