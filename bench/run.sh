@@ -3,13 +3,15 @@
 #   - directly against a C++ Streamable-HTTP echo server,
 #   - through mcpproxy (direct and retrieve_tools routing) in front of that server,
 #   - through mcpproxy, supergateway and mcp-proxy (npm) in front of a C++ stdio echo server,
+#   - through HAProxy (Debian's package) in front of the HTTP echo server, as a byte relay and as
+#     an HTTP proxy: a reference for what any proxy hop costs on this machine,
 # plus the peak RSS of mcpproxy and of each bridge. Prints one table.
 #
 # Usage: bench/run.sh [--quick] [--no-build] [--scenarios a,b,...] [--keep]
 #   --quick       1 s per measurement instead of 5 (smoke use; figures are noisy)
 #   --no-build    use the binaries and node_modules already there
-#   --scenarios   run only these (names: direct, proxy-direct, proxy-retrieve, proxy-stdio,
-#                 supergateway, mcp-proxy)
+#   --scenarios   run only these (names: direct, haproxy-tcp, haproxy-http, proxy-direct,
+#                 proxy-retrieve, proxy-stdio, supergateway, mcp-proxy)
 #   --keep        keep the temporary folder (configs and logs) for inspection
 # Environment: MCPPROXY_BENCH_BUILD_DIR to build in that folder instead of the release preset's
 # build/release (e.g. when a work-in-progress folder must be skipped with -DMCPPROXY_SKIP=...);
@@ -26,7 +28,7 @@ BENCH="$ROOT/bench"
 DURATION=5
 WARMUP=0.5
 CONCURRENCY=(1 8 32)
-ALL_SCENARIOS=(direct proxy-direct proxy-retrieve proxy-stdio supergateway mcp-proxy)
+ALL_SCENARIOS=(direct haproxy-tcp haproxy-http proxy-direct proxy-retrieve proxy-stdio supergateway mcp-proxy)
 SCENARIOS=("${ALL_SCENARIOS[@]}")
 BUILD=1
 KEEP=0
@@ -97,10 +99,21 @@ install_node_bridges() {
     fi
 }
 
+# The reference rows need HAProxy; as root on Debian it is installed, else those rows say n/a.
+install_haproxy() {
+    command -v haproxy >/dev/null && return 0
+    [[ $EUID == 0 ]] && command -v apt-get >/dev/null || return 0
+    say "installing haproxy (apt-get) for the reference rows"
+    apt-get install -y --no-install-recommends haproxy >&2 ||
+        { apt-get update >&2 && apt-get install -y --no-install-recommends haproxy >&2; } ||
+        say "haproxy did not install; its rows will show n/a"
+}
+
 if ((!IN_NETNS)); then
     if ((BUILD)); then
         build_everything
         if wants supergateway || wants mcp-proxy; then install_node_bridges; fi
+        if wants haproxy-tcp || wants haproxy-http; then install_haproxy; fi
     fi
     if [[ -z "${MCPPROXY_BENCH_NO_NETNS:-}" ]] && unshare -rn true 2>/dev/null; then
         export MCPPROXY_BENCH_BUILD_PROBLEM="$MCPPROXY_BUILD_PROBLEM" MCPPROXY_BENCH_NODE_PROBLEM="$NODE_PROBLEM"
@@ -380,6 +393,43 @@ note_proxy_rss() {
     return 0
 }
 
+# HAProxy in front of the HTTP echo server; $1 its mode: tcp (a byte relay, no HTTP parsing) or
+# http (parses both sides, keeps server connections alive and shares them). One thread per CPU,
+# as mcpproxy. What it adds over the direct path is the floor of any proxy hop on this machine.
+scenario_haproxy() {
+    local mode=$1 label="haproxy ($1) -> HTTP echo" port dir="$WORK/haproxy-$1" reuse=""
+    reset_target
+    if ! command -v haproxy >/dev/null; then
+        TARGET_PROBLEM="haproxy not installed (apt-get install haproxy)"
+        run_target "$label"
+        return
+    fi
+    mkdir -p "$dir"
+    port=$(free_port)
+    [[ "$mode" == http ]] && reuse="http-reuse always"
+    cat >"$dir/haproxy.cfg" <<CONFIG
+global
+    nbthread $(nproc)
+defaults
+    mode $mode
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:$port
+    default_backend echo
+backend echo
+    $reuse
+    server echo 127.0.0.1:$HTTP_ECHO_PORT
+CONFIG
+    start_service "haproxy-$mode" haproxy -db -f "$dir/haproxy.cfg"
+    TARGET_PID=$STARTED_PID
+    TARGET_URL="http://127.0.0.1:$port/mcp"
+    probe 10 || TARGET_PROBLEM="haproxy did not answer: $PROBE_ERROR: $(log_problem "$WORK/haproxy-$mode.log")"
+    run_target "$label"
+    stop_started "$TARGET_PID"
+}
+
 # A Node bridge in front of the stdio echo server; $2 the bridge's command line ({PORT} replaced).
 scenario_bridge() {
     local name=$1 label="$1 -> stdio echo" port attempt
@@ -413,6 +463,8 @@ say "load average before: $LOAD_BEFORE ($(nproc) CPUs); ${DURATION}s per measure
 start_http_echo
 
 wants direct && scenario_direct
+wants haproxy-tcp && scenario_haproxy tcp
+wants haproxy-http && scenario_haproxy http
 wants proxy-direct && scenario_proxy_http direct "mcpproxy direct -> HTTP echo"
 wants proxy-retrieve && scenario_proxy_http retrieve_tools "mcpproxy retrieve_tools -> HTTP echo"
 wants proxy-stdio && scenario_proxy_stdio
@@ -458,6 +510,13 @@ for mode in direct retrieve_tools; do
         awk -v a="$(cell "$label|1" 2)" -v b="${DIRECT_P50[1]}" -v m="mcpproxy $mode mode" \
             'BEGIN { printf "  %-29s added p50 at 1 session: %.1f us (target <= 30 us)\n", m, a - b }'
     fi
+done
+for mode in tcp http; do
+    label="haproxy ($mode) -> HTTP echo"
+    [[ -n "${RESULT[$label|1]:-}" && -n "${RESULT[$label|32]:-}" && -n "${DIRECT_RPS[32]:-}" ]] || continue
+    awk -v a1="$(cell "$label|1" 2)" -v b1="${DIRECT_P50[1]}" -v a32="$(cell "$label|32" 1)" \
+        -v b32="${DIRECT_RPS[32]}" -v m="$mode" \
+        'BEGIN { printf "  reference, haproxy (%s): adds %.1f us p50 at 1 session; %.0f %% of direct at 32 sessions\n", m, a1 - b1, 100 * a32 / b32 }'
 done
 stdio="mcpproxy direct -> stdio echo"
 if [[ -n "${RESULT[$stdio|32]:-}" ]]; then
