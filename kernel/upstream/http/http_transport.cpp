@@ -505,6 +505,7 @@ asio::awaitable<void> HttpTransport::read_request_stream(http::ConnectionLease l
 // --- on the strand from here on ---
 
 asio::awaitable<void> HttpTransport::resume(std::shared_ptr<http::StreamState> state) {
+    auto self = shared_from_this();
     int fruitless = 0;
     while (!closing_.load() && !state->got_response && !session_expired_) {
         if (state->last_event_id.empty()) {
@@ -668,8 +669,12 @@ asio::awaitable<void> HttpTransport::close() {
 asio::awaitable<void> HttpTransport::close_on_strand() {
     auto self = shared_from_this();
     pool_->cancel_busy();
+    // On each lane's own thread. Weak: if the transport is gone by then, its lanes' connections
+    // went with it.
     for (const auto& lane : lanes_) {
-        asio::post(lane->executor, [lane] { lane->pool.close_all(); });
+        asio::post(lane->executor, [weak = std::weak_ptr<Lane>(lane)] {
+            if (auto lane = weak.lock()) lane->pool.close_all();
+        });
     }
     for (auto* timer : timers_) timer->cancel();
     bool has_session = false;
