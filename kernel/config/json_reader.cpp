@@ -1,5 +1,6 @@
 #include "kernel/config/json_reader.hpp"
 
+#include <cmath>
 #include <vector>
 
 #include "kernel/config/config_error.hpp"
@@ -97,7 +98,10 @@ std::optional<std::chrono::milliseconds> JsonReader::duration(std::string_view k
     const auto* v = find(key);
     if (v == nullptr) return std::nullopt;
     if (v->is_number() && v->get<double>() >= 0) {
-        return std::chrono::milliseconds(static_cast<std::int64_t>(v->get<double>() * 1000));
+        // The same bound as a duration string; beyond it the conversion would be undefined.
+        const double ms = v->get<double>() * 1000;
+        if (ms >= std::ldexp(1.0, 62)) fail(key, "is too long for a duration");
+        return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
     }
     if (v->is_string()) {
         if (auto d = util::parse_duration(v->get<std::string>())) return d;

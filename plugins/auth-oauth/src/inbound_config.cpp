@@ -1,5 +1,6 @@
 #include "inbound_config.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace mcpproxy::oauth {
@@ -115,7 +116,10 @@ InboundConfig parse_inbound(const Json& j, const std::string& where) {
 
 std::optional<std::chrono::milliseconds> parse_duration(const nlohmann::json& value) {
     if (value.is_number() && value.get<double>() >= 0) {
-        return std::chrono::milliseconds(static_cast<std::int64_t>(value.get<double>() * 1000));
+        // Beyond this the conversion would be undefined: not a duration.
+        const double ms = value.get<double>() * 1000;
+        if (ms >= std::ldexp(1.0, 62)) return std::nullopt;
+        return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
     }
     if (!value.is_string()) return std::nullopt;
     const auto s = value.get<std::string>();

@@ -3,6 +3,8 @@
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 
+#include <cmath>
+#include <limits>
 #include <memory>
 
 #include "base64url.hpp"
@@ -83,10 +85,24 @@ bool audience_matches(const Json& aud, const std::string& wanted) {
     return false;
 }
 
+// A NumericDate as seconds. Integers as they are; a fraction or an exponent (1.8e103 is valid
+// JSON) is clamped to the int64 range, since casting an out-of-range double is undefined.
 std::optional<std::int64_t> number_claim(const Json& payload, const char* name) {
     const auto it = payload.find(name);
     if (it == payload.end() || !it->is_number()) return std::nullopt;
-    return static_cast<std::int64_t>(it->get<double>());
+    constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
+    if (it->is_number_unsigned()) {
+        const auto value = it->get<std::uint64_t>();
+        return value > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(value);
+    }
+    if (it->is_number_integer()) return it->get<std::int64_t>();
+    const double value = it->get<double>();
+    if (std::isnan(value)) return std::nullopt;
+    const double limit = std::ldexp(1.0, 63);
+    if (value >= limit) return kMax;
+    if (value < -limit) return kMin;
+    return static_cast<std::int64_t>(value);
 }
 
 void add_words(std::set<std::string>& out, const std::string& text) {
@@ -170,7 +186,7 @@ JwtVerdict validate_jwt(std::string_view token, const JwkSet& keys, const JwtRul
             std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         const auto leeway = rules.leeway.count();
         const auto exp = number_claim(*payload, "exp");
-        if (!exp || t >= *exp + leeway) return fail("expired");
+        if (!exp || t - leeway >= *exp) return fail("expired");
         if (const auto nbf = number_claim(*payload, "nbf"); nbf && t + leeway < *nbf)
             return fail("not_yet_valid");
         JwtVerdict v;

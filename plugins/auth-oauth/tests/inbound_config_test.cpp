@@ -63,6 +63,12 @@ TEST(InboundConfig, ParsesAndNamesTheKeyOfEachError) {
             R"({"inbound":{"issuer":"https://i","resource":"https://m/mcp","leeway":"1h","rules":[{"any":true,"servers":"*"}]}})")
             .find("leeway"),
         std::string::npos);
+    // A number of seconds too large to convert is refused, not cast.
+    EXPECT_NE(
+        error_of(
+            R"({"inbound":{"issuer":"https://i","resource":"https://m/mcp","leeway":1e300,"rules":[{"any":true,"servers":"*"}]}})")
+            .find("leeway"),
+        std::string::npos);
     EXPECT_NE(error_of(R"({"outbound":{}})").find("unknown key"), std::string::npos);
 }
 

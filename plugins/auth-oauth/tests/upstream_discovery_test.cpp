@@ -331,6 +331,13 @@ TEST(TokenAnswer, SortsIssuedRejectedAndFailed) {
     EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
     a = read_token_answer({200, {}, R"({"access_token":"a","token_type":"mac"})", {}});
     EXPECT_EQ(a.kind, TokenAnswer::Kind::failed);
+    // Whatever a server says, the lifetime stays in range (at most ten years).
+    a = read_token_answer(
+        {200, {}, R"({"access_token":"a","token_type":"Bearer","expires_in":1e300})", {}});
+    EXPECT_EQ(a.tokens.expires_in, 315'360'000);
+    a = read_token_answer(
+        {200, {}, R"({"access_token":"a","token_type":"Bearer","expires_in":3600.9})", {}});
+    EXPECT_EQ(a.tokens.expires_in, 3600);
 }
 
 TEST(TokenClientAuthentication, PublicBasicAndPostClients) {

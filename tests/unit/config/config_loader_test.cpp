@@ -140,6 +140,15 @@ TEST(ConfigLoader, ANumberTooLargeForADoubleIsAConfigErrorNotACrash) {
     }
 }
 
+TEST(ConfigLoader, ADurationTooLongToConvertIsAConfigError) {
+    EXPECT_EQ(error_of(R"({"mcpServers": [{"name": "a", "command": "x", "timeout": 1e300}]})"),
+              "config error: c.json: $.mcpServers[0].timeout: is too long for a duration");
+    EXPECT_EQ(parse(R"({"mcpServers": [{"name": "a", "command": "x", "timeout": 1.5}]})")
+                  .servers.at(0)
+                  .timeout,
+              std::chrono::milliseconds(1500));
+}
+
 TEST(ConfigLoader, MissingFileSaysSo) {
     EXPECT_THROW(
         {

@@ -1,5 +1,6 @@
 #include "upstream/token_endpoint.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "upstream/oauth_http.hpp"
@@ -57,8 +58,13 @@ TokenAnswer read_token_answer(const sdk::HttpClientResponse& res) {
         a.tokens.refresh_token = j["refresh_token"].get<std::string>();
     if (j.contains("scope") && j["scope"].is_string()) a.tokens.scope = j["scope"];
     if (j.contains("expires_in") && j["expires_in"].is_number() &&
-        j["expires_in"].get<double>() > 0)
-        a.tokens.expires_in = static_cast<std::int64_t>(j["expires_in"].get<double>());
+        j["expires_in"].get<double>() > 0) {
+        // A server may say anything; ten years is as good as forever and keeps now + expires_in
+        // (and its conversions) in range.
+        constexpr double kLongest = 10.0 * 365 * 24 * 3600;
+        a.tokens.expires_in =
+            static_cast<std::int64_t>(std::min(j["expires_in"].get<double>(), kLongest));
+    }
     return a;
 }
 
