@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,21 +20,21 @@ using Json = nlohmann::json;
 
 constexpr const char* kIssuer = "https://issuer.test";
 constexpr const char* kAudience = "https://proxy.test/mcp";
-const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+constexpr std::chrono::system_clock::time_point kNow{std::chrono::seconds(1'800'000'000)};
 
 class Ed25519Issuer {
 public:
     Ed25519Issuer() : key_(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")) {
-        unsigned char pub[32];
-        std::size_t len = sizeof pub;
-        EVP_PKEY_get_raw_public_key(key_.get(), pub, &len);
+        std::array<unsigned char, 32> pub{};
+        std::size_t len = pub.size();
+        EVP_PKEY_get_raw_public_key(key_.get(), pub.data(), &len);
         const Json jwks{{"keys",
                          {{{"kty", "OKP"},
                            {"crv", "Ed25519"},
                            {"kid", "k1"},
                            {"alg", "EdDSA"},
                            {"x", base64url_encode(std::string_view(
-                                     reinterpret_cast<const char*>(pub), len))}}}}};
+                                     reinterpret_cast<const char*>(pub.data()), len))}}}}};
         keys_ = parse_jwks(jwks.dump());
     }
 
@@ -43,13 +44,13 @@ public:
                                   base64url_encode(payload_json);
         std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                                     EVP_MD_CTX_free);
-        unsigned char sig[64];
-        std::size_t len = sizeof sig;
+        std::array<unsigned char, 64> sig{};
+        std::size_t len = sig.size();
         EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.get());
-        EVP_DigestSign(ctx.get(), sig, &len, reinterpret_cast<const unsigned char*>(input.data()),
-                       input.size());
+        EVP_DigestSign(ctx.get(), sig.data(), &len,
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size());
         return input + "." +
-               base64url_encode(std::string_view(reinterpret_cast<const char*>(sig), len));
+               base64url_encode(std::string_view(reinterpret_cast<const char*>(sig.data()), len));
     }
 
     [[nodiscard]] JwtVerdict check(const std::string& time_claims) const {
