@@ -12,10 +12,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-TransportHarness with_lanes(const FakeMcpServer& server) {
-    return TransportHarness(TransportHarness::config_for(server.url()), false, nullptr, true);
-}
-
 int connection_of_call(const FakeMcpServer& server, int id) {
     for (const auto& r : server.requests()) {
         if (r.verb == "POST" && json::parse(r.body, nullptr, false).value("id", -1) == id) {
@@ -36,17 +32,29 @@ std::optional<std::thread::id> thread_of_response(const TransportHarness& h, int
     return std::nullopt;
 }
 
-TEST(HttpTransportLanes, EachLaneCarriesItsCallsOnItsOwnConnectionAndThread) {
+// A fake upstream and a transport with two lanes, initialized from the strand as the upstream
+// manager does.
+class HttpTransportLanes : public ::testing::Test {
+protected:
+    void SetUp() override {
+        h.open();
+        h.initialize();
+    }
+
+    // An echo call made on `lane`; whether its reply came.
+    [[nodiscard]] bool echo_on(std::size_t lane, int id) {
+        h.send_on(lane, request(id, "echo"));
+        return h.wait_response(id).has_value();
+    }
+
     FakeMcpServer server;
-    auto h = with_lanes(server);
-    h.open();
-    h.initialize();
-    h.send_on(0, request(2, "echo"));
-    ASSERT_TRUE(h.wait_response(2));
-    h.send_on(1, request(3, "echo"));
-    ASSERT_TRUE(h.wait_response(3));
-    h.send_on(0, request(4, "echo"));
-    ASSERT_TRUE(h.wait_response(4));
+    TransportHarness h{TransportHarness::config_for(server.url()), false, nullptr, true};
+};
+
+TEST_F(HttpTransportLanes, EachLaneCarriesItsCallsOnItsOwnConnectionAndThread) {
+    ASSERT_TRUE(echo_on(0, 2));
+    ASSERT_TRUE(echo_on(1, 3));
+    ASSERT_TRUE(echo_on(0, 4));
 
     // Lane 0 reuses its own connection; lane 1 has another (one shared pool would have reused
     // lane 0's idle connection for lane 1's call).
@@ -58,27 +66,17 @@ TEST(HttpTransportLanes, EachLaneCarriesItsCallsOnItsOwnConnectionAndThread) {
     EXPECT_EQ(thread_of_response(h, 4), h.lane_thread(0));
 }
 
-TEST(HttpTransportLanes, RepeatedCallsOnALaneOpenNoNewConnections) {
-    FakeMcpServer server;
-    auto h = with_lanes(server);
-    h.open();
-    h.initialize();
-    h.send_on(1, request(2, "echo"));
-    ASSERT_TRUE(h.wait_response(2));
+TEST_F(HttpTransportLanes, RepeatedCallsOnALaneOpenNoNewConnections) {
+    ASSERT_TRUE(echo_on(1, 2));
     std::set<int> connections;
     for (int id = 10; id < 20; ++id) {
-        h.send_on(1, request(id, "echo"));
-        ASSERT_TRUE(h.wait_response(id)) << id;
+        ASSERT_TRUE(echo_on(1, id)) << id;
         connections.insert(connection_of_call(server, id));
     }
     EXPECT_EQ(connections, std::set<int>{connection_of_call(server, 2)});
 }
 
-TEST(HttpTransportLanes, AStreamCutOnALaneIsResumedAndAnswered) {
-    FakeMcpServer server;
-    auto h = with_lanes(server);
-    h.open();
-    h.initialize();
+TEST_F(HttpTransportLanes, AStreamCutOnALaneIsResumedAndAnswered) {
     h.send_on(1, request(9, "break"));
     const auto reply = h.wait_response(9);
     ASSERT_TRUE(reply);
@@ -96,11 +94,7 @@ TEST(HttpTransportLanes, AStreamCutOnALaneIsResumedAndAnswered) {
     EXPECT_TRUE(saw_progress);
 }
 
-TEST(HttpTransportLanes, CloseEndsTheStreamsOfEveryLane) {
-    FakeMcpServer server;
-    auto h = with_lanes(server);
-    h.open();
-    h.initialize();
+TEST_F(HttpTransportLanes, CloseEndsTheStreamsOfEveryLane) {
     h.send_on(1, request(4, "hang"));  // returns once the headers are in; the body never ends
     h.close();
     EXPECT_TRUE(server.wait_hang_closed(2s));
@@ -108,11 +102,7 @@ TEST(HttpTransportLanes, CloseEndsTheStreamsOfEveryLane) {
     EXPECT_FALSE(h.wait_response(4, 100ms)) << "no made-up error after a requested close";
 }
 
-TEST(HttpTransportLanes, AnExpiredSessionSeenOnALaneClosesTheTransportOnce) {
-    FakeMcpServer server;
-    auto h = with_lanes(server);
-    h.open();
-    h.initialize();
+TEST_F(HttpTransportLanes, AnExpiredSessionSeenOnALaneClosesTheTransportOnce) {
     server.expire_session();
     std::string error;
     try {

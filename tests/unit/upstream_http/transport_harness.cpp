@@ -123,7 +123,7 @@ void TransportHarness::send_on(std::size_t lane, const nlohmann::json& message) 
 
 std::thread::id TransportHarness::lane_thread(std::size_t lane) const {
     if (!lane_io_) throw std::logic_error("lane_thread needs a harness with lanes");
-    return threads_.at(lane).get_id();
+    return threads_.at(lane).get_id();  // with lanes: io_'s one thread first, then lane_io_'s
 }
 
 std::vector<std::thread::id> TransportHarness::message_threads() const {
